@@ -1,0 +1,233 @@
+"""In-place operations: one mechanism for ``add_``, ``mul_``, ``__setitem__``, ``copy_``...
+
+Outside the graph an in-place op computes its result and writes it into the tensor's
+memory. While recording, the tensor's old value becomes the input of the out-of-place
+operation, the result is written into its memory, and its history is rebased onto the new
+node; through a view, the base's history is rebased too (a ``CopySlices`` node), so the
+gradients of everything that flowed into the base stay right. Every in-place change bumps
+the version counter that the tensor shares with its views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._prims import shape as SP
+from .._prims._core import apply
+from .._tensor import Tensor
+from ..autograd.grad_mode import state as _grad_state
+
+LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_LEAF_MSG = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
+OVERLAP_MSG = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+
+def check_inplace(self: Tensor) -> None:
+    """PyTorch's errors for in-place changes a gradient could not survive."""
+    if not _grad_state.enabled:
+        return
+    if self._requires_grad and self._grad_fn is None:
+        raise RuntimeError(LEAF_MSG)
+    base = self._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError(VIEW_LEAF_MSG)
+
+
+def _write(self: Tensor, values: np.ndarray) -> None:
+    if not self._data.flags.writeable:
+        raise RuntimeError(OVERLAP_MSG)
+    np.copyto(self._data, values, casting="unsafe")
+
+
+def apply_inplace(self: Tensor, op: Callable[[Tensor], Tensor], others: tuple[Any, ...] = (),
+                  name: str = "") -> Tensor:  # fmt: skip
+    """Change ``self`` to ``op(self)`` in place; ``others`` are the op's other operands
+    (they decide whether the change is recorded)."""
+    check_inplace(self)
+    recording = _grad_state.enabled and (
+        self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
+    )
+    if not recording:
+        result = op(self)
+        _check_cast(result, self, name)
+        _write(self, result._data)
+        self._vc[0] += 1
+        return self
+
+    # The op reads the old value; keep a private copy since the memory is overwritten.
+    old = Tensor._wrap(self._data.copy())
+    old._grad_fn = self._grad_fn
+    old._output_nr = self._output_nr
+    result = op(old)
+    _check_cast(result, self, name)
+    if result._data.dtype != self._data.dtype:
+        result = result.to(self.dtype)
+    _write(self, result._data)
+    self._vc[0] += 1
+    _rebase(self, result)
+    return self
+
+
+def _check_cast(result: Tensor, self: Tensor, name: str) -> None:
+    if result._data.shape != self._data.shape:
+        try:
+            np.broadcast_to(result._data, self._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                f"{list(result._data.shape)}"
+            ) from None
+    if not _dtype.can_cast(result.dtype, self.dtype):
+        raise RuntimeError(
+            f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
+            f"type {self.dtype.name.capitalize()}"
+        )
+
+
+def _rebase(self: Tensor, result: Tensor) -> None:
+    """Make ``result``'s node the history of ``self`` (and of its base, for a view)."""
+    if result._data.shape != self._data.shape:
+        from .shape_ops import expand
+
+        result = expand(result, self._data.shape)
+    base = self._base
+    if base is None:
+        self._grad_fn = result._grad_fn
+        self._output_nr = result._output_nr
+        return
+    # The base's memory already holds the new values: ViewScatter(inplace=True) only records
+    # that the viewed region of the base now comes from ``result``.
+    new_base = apply(SP.ViewScatter, base, result, chain=self._view_chain, inplace=True)
+    base._grad_fn = new_base._grad_fn
+    base._output_nr = 0
+    view = SP.replay_view(base, self._view_chain)
+    self._grad_fn = view._grad_fn
+    self._output_nr = view._output_nr
+
+
+# ---------------------------------------------------------------- the in-place surface
+def _inplace_binary(fn_name: str) -> Callable[..., Tensor]:
+    def method(self: Tensor, other: Any, *args: Any, **kwargs: Any) -> Tensor:
+        from . import elementwise_ops as E
+
+        fn = getattr(E, fn_name)
+        return apply_inplace(self, lambda t: fn(t, other, *args, **kwargs), (other,), fn_name)
+
+    method.__name__ = fn_name + "_"
+    method.__doc__ = f"In-place ``{fn_name}``; returns self."
+    return method
+
+
+add_ = _inplace_binary("add")
+sub_ = _inplace_binary("sub")
+mul_ = _inplace_binary("mul")
+div_ = _inplace_binary("div")
+pow_ = _inplace_binary("pow")
+masked_fill_ = _inplace_binary("masked_fill")
+
+
+def _inplace_unary(fn_name: str) -> Callable[..., Tensor]:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        from . import elementwise_ops as E
+
+        fn = getattr(E, fn_name)
+        return apply_inplace(self, lambda t: fn(t, *args, **kwargs), args, fn_name)
+
+    method.__name__ = fn_name + "_"
+    method.__doc__ = f"In-place ``{fn_name}``; returns self."
+    return method
+
+
+neg_ = _inplace_unary("neg")
+exp_ = _inplace_unary("exp")
+log_ = _inplace_unary("log")
+sqrt_ = _inplace_unary("sqrt")
+sin_ = _inplace_unary("sin")
+cos_ = _inplace_unary("cos")
+tanh_ = _inplace_unary("tanh")
+sigmoid_ = _inplace_unary("sigmoid")
+relu_ = _inplace_unary("relu")
+abs_ = _inplace_unary("abs")
+clamp_ = _inplace_unary("clamp")
+clip_ = clamp_
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Set every element to ``value``; earlier values get a zero gradient."""
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with "
+            f"{value._data.ndim} dimensions."
+        )
+    return copy_(self, value)
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Set every element to zero."""
+    return fill_(self, 0)
+
+
+def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, cast to this dtype) into this tensor."""
+    from .elementwise_ops import where
+
+    if isinstance(src, Tensor):
+        try:
+            np.broadcast_to(src._data, self._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"The size of tensor a ({list(self._data.shape)}) must match the size of "
+                f"tensor b ({list(src._data.shape)}) that it is copied from"
+            ) from None
+
+    def op(old: Tensor) -> Tensor:
+        s = src if isinstance(src, Tensor) else Tensor._wrap(np.array(src, old._data.dtype))
+        if s._data.dtype != old._data.dtype:
+            s = s.to(old.dtype)
+        if not (_grad_state.enabled and (old.requires_grad or s.requires_grad)):
+            return Tensor._wrap(np.broadcast_to(s._data, old._data.shape))
+        # every element now comes from src: the old values get a zero gradient
+        keep_src = Tensor._wrap(np.ones((), np.bool_))
+        return where(keep_src, s, old)
+
+    return apply_inplace(self, op, (src,), "copy_")
+
+
+def setitem(self: Tensor, key: Any, value: Any) -> None:
+    """``self[key] = value``; recorded as an index_put on the old value when needed."""
+    from .shape_ops import _index_error, normalize_index
+
+    idx, basic = normalize_index(key)
+    check_inplace(self)
+    val_grad = isinstance(value, Tensor) and value.requires_grad
+    if not (_grad_state.enabled and (self.requires_grad or val_grad)):
+        v = value._data if isinstance(value, Tensor) else value
+        if not self._data.flags.writeable:
+            raise RuntimeError(OVERLAP_MSG)
+        try:
+            self._data[idx] = v
+        except IndexError as e:
+            raise _index_error(e, self._data.shape) from None
+        except ValueError as e:
+            raise RuntimeError(f"cannot assign a value of shape {np.shape(v)} to "
+                               f"{list(self._data.shape)}[{key!r}]: {e}") from None  # fmt: skip
+        self._vc[0] += 1
+        return
+    if isinstance(value, Tensor):
+        v = value if value._data.dtype == self._data.dtype else value.to(self.dtype)
+    else:
+        v = Tensor._wrap(np.array(value, self._data.dtype))
+    try:
+        apply_inplace(self, lambda old: apply(SP.IndexPut, old, v, idx=idx, basic=basic),
+                      (v,), "setitem")  # fmt: skip
+    except IndexError as e:
+        raise _index_error(e, self._data.shape) from None

@@ -1,0 +1,185 @@
+"""Tensor methods and operators, attached to ``Tensor`` from the functions in ``_ops``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _dtype
+from .._tensor import Tensor
+from . import creation as C
+from . import elementwise_ops as E
+from . import inplace as I
+from . import linalg_ops as L
+from . import reduce_ops as R
+from . import shape_ops as S
+
+
+def _to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``; ``copy=True``
+    forces a new tensor."""
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, _dtype.dtype) or (isinstance(a, type) and a in (float, int, bool)):
+            dtype = a
+        elif isinstance(a, str) or hasattr(a, "type"):
+            device = a
+        elif a is not None:
+            raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    C._check_device(device)
+    if dtype is None:
+        return E.clone(self) if copy else self
+    return E.to_dtype(self, dtype, copy=copy)
+
+
+def _cast(dt: _dtype.dtype) -> Any:
+    def method(self: Tensor, memory_format: Any = None) -> Tensor:
+        return E.to_dtype(self, dt)
+
+    method.__doc__ = f"``self.to({dt})``"
+    return method
+
+
+def _contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
+    return self if self._data.flags.c_contiguous else E.clone(self)
+
+
+def _new(fill: Any) -> Any:
+    def method(self: Tensor, *size: Any, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:  # fmt: skip
+        dt = dtype if dtype is not None else self.dtype
+        return fill(*size, dtype=dt, device=device, requires_grad=requires_grad)
+
+    return method
+
+
+def _new_full(self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None,
+              device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return C.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _new_tensor(self: Tensor, data: Any, *, dtype: Any = None, device: Any = None,
+                requires_grad: bool = False) -> Tensor:  # fmt: skip
+    return C.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _reflect(fn: Any) -> Any:
+    def method(self: Tensor, other: Any) -> Any:
+        return fn(other, self)
+
+    return method
+
+
+def _iop(method: Any) -> Any:
+    def op(self: Tensor, other: Any) -> Tensor:
+        return method(self, other)
+
+    return op
+
+
+def _where_method(self: Tensor, condition: Tensor, y: Any) -> Tensor:
+    return E.where(condition, self, y)
+
+
+def _getitem(self: Tensor, key: Any) -> Tensor:
+    return S.getitem(self, key)
+
+
+def _rpow(self: Tensor, other: Any) -> Tensor:
+    return E.pow(other, self)
+
+
+def _eq_op(self: Tensor, other: Any) -> Any:
+    if other is None:
+        return False
+    return E.eq(self, other)
+
+
+def _ne_op(self: Tensor, other: Any) -> Any:
+    if other is None:
+        return True
+    return E.ne(self, other)
+
+
+def _matmul_r(self: Tensor, other: Any) -> Tensor:
+    return L.matmul(other, self)
+
+
+_METHODS: dict[str, Any] = {
+    # arithmetic
+    "add": E.add, "sub": E.sub, "subtract": E.sub, "mul": E.mul, "multiply": E.mul,
+    "div": E.div, "divide": E.div, "true_divide": E.div, "neg": E.neg, "negative": E.neg,
+    "pow": E.pow, "square": E.square, "exp": E.exp, "log": E.log, "sqrt": E.sqrt,
+    "sin": E.sin, "cos": E.cos, "tanh": E.tanh, "sigmoid": E.sigmoid, "relu": E.relu,
+    "abs": E.abs, "absolute": E.abs, "sign": E.sign, "sgn": E.sgn, "clamp": E.clamp,
+    "clip": E.clamp, "clamp_min": E.clamp_min, "clamp_max": E.clamp_max,
+    "masked_fill": E.masked_fill, "where": _where_method, "clone": E.clone, "conj": E.conj,
+    "eq": E.eq, "ne": E.ne, "lt": E.lt, "le": E.le, "gt": E.gt, "ge": E.ge,
+    "greater": E.gt, "less": E.lt, "greater_equal": E.ge, "less_equal": E.le,
+    "not_equal": E.ne, "logical_and": E.logical_and, "logical_or": E.logical_or,
+    "logical_xor": E.logical_xor, "logical_not": E.logical_not, "isnan": E.isnan,
+    "bitwise_and": E.bitwise_and, "bitwise_or": E.bitwise_or, "bitwise_xor": E.bitwise_xor,
+    "bitwise_not": E.bitwise_not,
+    # reductions
+    "sum": R.sum, "mean": R.mean, "amax": R.amax, "amin": R.amin, "max": R.max, "min": R.min,
+    "argmax": R.argmax, "argmin": R.argmin,
+    # products
+    "matmul": L.matmul, "mm": L.matmul,
+    # shapes and indexing
+    "reshape": S.reshape, "view": S.view, "view_as": S.view_as, "reshape_as": S.reshape_as,
+    "flatten": S.flatten, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
+    "permute": S.permute, "transpose": S.transpose, "swapaxes": S.transpose,
+    "swapdims": S.transpose, "t": S.t, "expand": S.expand, "expand_as": S.expand_as,
+    "broadcast_to": S.broadcast_to, "select": S.select, "narrow": S.narrow,
+    "unbind": S.unbind, "flip": S.flip, "gather": S.gather, "nonzero": S.nonzero,
+    # conversion and construction
+    "to": _to, "contiguous": _contiguous,
+    "float": _cast(_dtype.float32), "double": _cast(_dtype.float64),
+    "half": _cast(_dtype.float16), "bfloat16": _cast(_dtype.bfloat16),
+    "long": _cast(_dtype.int64), "int": _cast(_dtype.int32), "short": _cast(_dtype.int16),
+    "char": _cast(_dtype.int8), "byte": _cast(_dtype.uint8), "bool": _cast(_dtype.bool_),
+    "cfloat": _cast(_dtype.complex64), "cdouble": _cast(_dtype.complex128),
+    "new_zeros": _new(C.zeros), "new_ones": _new(C.ones), "new_empty": _new(C.empty),
+    "new_full": _new_full, "new_tensor": _new_tensor,
+    # in place
+    "add_": I.add_, "sub_": I.sub_, "mul_": I.mul_, "div_": I.div_, "pow_": I.pow_,
+    "neg_": I.neg_, "exp_": I.exp_, "log_": I.log_, "sqrt_": I.sqrt_, "sin_": I.sin_,
+    "cos_": I.cos_, "tanh_": I.tanh_, "sigmoid_": I.sigmoid_, "relu_": I.relu_,
+    "abs_": I.abs_, "clamp_": I.clamp_, "clip_": I.clip_, "fill_": I.fill_,
+    "zero_": I.zero_, "copy_": I.copy_, "masked_fill_": I.masked_fill_,
+    # operators
+    "__add__": E.add, "__radd__": E.add, "__sub__": E.sub, "__rsub__": _reflect(E.sub),
+    "__mul__": E.mul, "__rmul__": E.mul, "__truediv__": E.div,
+    "__rtruediv__": _reflect(E.div), "__neg__": E.neg, "__pos__": lambda self: self,
+    "__abs__": E.abs, "__pow__": E.pow, "__rpow__": _rpow, "__matmul__": L.matmul,
+    "__rmatmul__": _matmul_r, "__eq__": _eq_op, "__ne__": _ne_op, "__lt__": E.lt,
+    "__le__": E.le, "__gt__": E.gt, "__ge__": E.ge, "__and__": E.bitwise_and,
+    "__or__": E.bitwise_or, "__xor__": E.bitwise_xor, "__invert__": E.bitwise_not,
+    "__rand__": E.bitwise_and, "__ror__": E.bitwise_or, "__rxor__": E.bitwise_xor,
+    "__iadd__": _iop(I.add_), "__isub__": _iop(I.sub_), "__imul__": _iop(I.mul_),
+    "__itruediv__": _iop(I.div_), "__ipow__": _iop(I.pow_),
+    "__getitem__": _getitem, "__setitem__": I.setitem,
+}  # fmt: skip
+
+_PROPERTIES: dict[str, Any] = {
+    "T": S.numpy_T, "mT": S.mT, "real": E.real, "imag": E.imag,
+    "H": lambda self: E.conj(S.numpy_T(self)), "mH": lambda self: E.conj(S.mT(self)),
+}  # fmt: skip
+
+
+def install() -> None:
+    for name, fn in _METHODS.items():
+        setattr(Tensor, name, fn)
+    for name, fn in _PROPERTIES.items():
+        setattr(Tensor, name, property(fn))
+    Tensor.is_nonzero = lambda self: bool(self)  # type: ignore[attr-defined]
+
+
+install()

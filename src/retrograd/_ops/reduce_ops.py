@@ -1,0 +1,124 @@
+"""Reductions: sum, mean, amax/amin, max/min (values and indices)."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype
+from .._prims import reduce as P
+from .._prims._core import apply, apply_promoted
+from .._tensor import Tensor, _wrap_dim, wrap_dims
+
+return_types_max = namedtuple("max", ["values", "indices"])
+return_types_min = namedtuple("min", ["values", "indices"])
+
+
+def _dims(dim: Any, ndim: int) -> tuple[int, ...] | None:
+    if dim is None:
+        return None
+    if isinstance(dim, (int, np.integer)):
+        return (_wrap_dim(int(dim), ndim),) if ndim else ()
+    d = tuple(dim)
+    if not d:
+        return None
+    return wrap_dims(d, ndim) if ndim else ()
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Sum over ``dim`` (all dims by default); bool/int inputs sum to int64."""
+    d = _dims(dim, input._data.ndim)
+    if dtype is not None:
+        out_dt = _dtype.as_dtype(dtype).np
+    elif input._data.dtype.kind in "biu":
+        out_dt = np.dtype(np.int64)
+    else:
+        out_dt = input._data.dtype
+    prim = P.Sum if d is None else P.SumDim
+    if out_dt != input._data.dtype:
+        return apply_promoted(prim, out_dt, input, dim=d, keepdim=keepdim)
+    return apply(prim, input, dim=d, keepdim=keepdim)
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Mean over ``dim``; only floating and complex inputs (as in PyTorch)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind not in "fcV":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {input.dtype.name.capitalize()}"
+        )
+    d = _dims(dim, input._data.ndim)
+    return apply(P.Mean if d is None else P.MeanDim, input, dim=d, keepdim=keepdim)
+
+
+def _check_nonempty(input: Tensor, op: str, d: tuple[int, ...] | None) -> None:
+    shape = input._data.shape
+    if input._data.size == 0 and (d is None or any(shape[i] == 0 for i in d) or not shape):
+        raise IndexError(
+            f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+            if d is None else
+            f"{op}(): Expected reduction dim {d[0]} to have non-zero size."
+        )  # fmt: skip
+
+
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """Maximum over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    d = _dims(dim, input._data.ndim)
+    _check_nonempty(input, "amax", d)
+    return apply(P.Amax, input, dim=d, keepdim=keepdim)
+
+
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """Minimum over ``dim`` (all dims when empty); ties share the gradient evenly."""
+    d = _dims(dim, input._data.ndim)
+    _check_nonempty(input, "amin", d)
+    return apply(P.Amin, input, dim=d, keepdim=keepdim)
+
+
+def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -> Any:
+    name = "max" if is_max else "min"
+    if isinstance(dim, Tensor):
+        other, dim = dim, None
+    if other is not None:
+        from .elementwise_ops import where, ge, le
+
+        return where((ge if is_max else le)(input, other), input, other)
+    if input.is_complex():
+        raise RuntimeError(f"{name}(): does not support complex input")
+    if dim is None:
+        _check_nonempty(input, name, None)
+        return apply(P.MaxAll if is_max else P.MinAll, input, dim=None, keepdim=False)
+    d = _wrap_dim(dim, input._data.ndim)
+    if input._data.ndim and input._data.shape[d] == 0:
+        raise IndexError(
+            f"{name}(): Expected reduction dim {d} to have non-zero size."
+        )
+    vals, idx = apply(P.MaxDim if is_max else P.MinDim, input, dim=d, keepdim=keepdim)
+    return (return_types_max if is_max else return_types_min)(vals, idx)
+
+
+def max(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
+    """max(): the largest value; max(dim): (values, indices); max(other): elementwise."""
+    return _max_min(input, dim, keepdim, other, True)
+
+
+def min(input: Tensor, dim: Any = None, keepdim: bool = False, *, other: Any = None) -> Any:
+    """min(): the smallest value; min(dim): (values, indices); min(other): elementwise."""
+    return _max_min(input, dim, keepdim, other, False)
+
+
+def argmax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmax(input._data), np.int64))
+    return max(input, dim, keepdim).indices
+
+
+def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmin(input._data), np.int64))
+    return min(input, dim, keepdim).indices

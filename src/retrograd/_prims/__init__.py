@@ -1,0 +1,1 @@
+"""The derivative rules: the only place in retrograd that knows calculus."""

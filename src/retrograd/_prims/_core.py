@@ -1,0 +1,283 @@
+"""The primitive machinery: how a derivative rule is stated, and what ``apply`` does for all.
+
+A primitive states, side by side, its NumPy ``forward``, what it saves, its ``vjp`` in
+retrograd's own differentiable ops and its ``jvp``. Everything generic lives here and only
+here: recording a node when grad mode is on and some input requires grad, version snapshots
+of saved tensors, freeing them after backward, summing broadcast gradients back to each
+input's shape, casting gradients to each input's dtype, checking what a rule returned, and
+forward-mode tangents.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ..autograd import forward_ad as _fw
+from ..autograd.grad_mode import state as _grad_state
+from ..autograd.graph import Node, accumulator_of
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+
+_Tensor: Any = None  # the Tensor class, set by _tensor.py (avoids an import cycle)
+
+FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class Ctx:
+    """Per-call state of a primitive: saved tensors (with version snapshots), flags and any
+    plain attributes ``forward`` chooses to keep (shapes, index arrays, masks...)."""
+
+    needs_input_grad: tuple[bool, ...]
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[Any, ...]] | None = None
+        self._freed = False
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor, ...]:
+        if self._freed:
+            raise RuntimeError(FREED_MSG)
+        if not self._saved:
+            return ()
+        return tuple(_unpack(self, s) for s in self._saved)
+
+
+def _unpack(ctx: Ctx, saved: tuple[Any, ...]) -> Tensor:
+    """Rebuild a saved tensor, failing if it was modified in place since it was saved."""
+    kind, obj, version, vc, producer = saved
+    if vc[0] != version:
+        node = getattr(ctx, "_node", None)
+        arr = obj if kind == "out" else obj._data
+        who = f", which is output {producer[1]} of {producer[0]}," if producer else ""
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{_Tensor._type_name(arr.dtype)} {list(arr.shape)}]{who} is "
+            f"at version {vc[0]}; expected version {version} instead"
+            + (f" (it was saved by {node.name()})" if node is not None else "")
+            + ". Hint: the in-place change came after the tensor was used; clone() it before "
+            "modifying it, or do the in-place change out of place."
+        )
+    if kind == "in":
+        return obj
+    # A saved output is kept as its array so no tensor -> node -> tensor cycle exists;
+    # it comes back as a fresh tensor whose grad_fn is this node.
+    t = _Tensor._wrap(obj)
+    t._vc = vc
+    node = getattr(ctx, "_node", None)
+    if node is not None and _grad_state.enabled:
+        t._grad_fn = node
+        t._output_nr = 0
+    return t
+
+
+class Primitive:
+    """Base of all derivative rules. Subclasses set the class attributes and methods.
+
+    - ``forward(ctx, *arrays, **params)``: NumPy in, NumPy out (a tuple for several outputs).
+    - ``save_inputs``: indices of inputs ``vjp`` needs; ``save_output``: whether it needs
+      output 0. ``ctx.saved_tensors`` returns them in that order (inputs, then output).
+    - ``vjp(ctx, *grad_outputs)``: one gradient or None per input, in Tensor ops, consulting
+      ``ctx.needs_input_grad``. Gradients may have a broadcast shape; apply() sums them back.
+    - ``jvp(ctx, *tangents)``: tangent of each output; ``ctx.inputs``/``ctx.out`` are the
+      primal tensors; a missing tangent is None (a symbolic zero).
+    - ``differentiable_outputs``: which outputs carry gradients (indices are not).
+    - ``view``: output 0 is a view of input 0 (shares memory and version counter).
+    """
+
+    name: ClassVar[str] = ""
+    node_name: ClassVar[str] = ""
+    save_inputs: ClassVar[tuple[int, ...]] = ()
+    save_output: ClassVar[bool] = False
+    differentiable_outputs: ClassVar[tuple[int, ...]] = (0,)
+    view: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__
+        if "node_name" not in cls.__dict__:
+            cls.node_name = cls.name + "Backward0"
+
+    @staticmethod
+    def forward(ctx: Ctx, *arrays: Any, **params: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def vjp(ctx: Ctx, *grads: Tensor) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def jvp(ctx: Ctx, *tangents: Tensor | None) -> Any:
+        raise NotImplementedError
+
+
+class PrimNode(Node):
+    """The grad_fn of a primitive's outputs: runs the rule and the generic checks."""
+
+    __slots__ = ("prim", "ctx", "in_meta")
+
+    def __init__(self, prim: type[Primitive], ctx: Ctx, edges: tuple[Any, ...],
+                 in_meta: tuple[tuple[tuple[int, ...], np.dtype] | None, ...]) -> None:  # fmt: skip
+        super().__init__(edges)
+        self.prim = prim
+        self.ctx = ctx
+        self.in_meta = in_meta
+
+    @property
+    def num_outputs(self) -> int:  # type: ignore[override]
+        return self.ctx._n_out
+
+    def name(self) -> str:
+        return self.prim.node_name
+
+    def apply(self, grads: list[Tensor | None]) -> list[Tensor | None]:
+        ctx = self.ctx
+        prim = self.prim
+        if len(grads) == 1:
+            if grads[0] is None:
+                return [None] * len(self._next)
+        elif all(g is None for g in grads):
+            return [None] * len(self._next)
+        else:
+            diff = prim.differentiable_outputs
+            grads = [g if g is not None or i not in diff else _zeros_for(ctx, i)
+                     for i, g in enumerate(grads)]  # fmt: skip
+        ctx._node = self
+        try:
+            out = prim.vjp(ctx, *grads)
+        finally:
+            ctx._node = None
+        if not isinstance(out, (tuple, list)):
+            out = (out,)
+        if len(out) != len(self._next):
+            raise RuntimeError(
+                f"function {self.name()} returned an incorrect number of gradients "
+                f"(expected {len(self._next)}, got {len(out)})"
+            )
+        return [
+            _fit_grad(self, i, g, meta) if g is not None and meta is not None else None
+            for i, (g, meta) in enumerate(zip(out, self.in_meta))
+        ]
+
+    def release(self) -> None:
+        """Free saved tensors; a later backward through this node raises."""
+        ctx = self.ctx
+        if ctx._saved is not None:
+            ctx._saved = None
+            ctx._freed = True
+
+    def _saved_values(self) -> tuple[Tensor, ...]:
+        return self.ctx.saved_tensors
+
+
+def _zeros_for(ctx: Ctx, i: int) -> Tensor:
+    shape, dt = ctx._out_meta[i]
+    return _Tensor._wrap(np.zeros(shape, dt))
+
+
+def _fit_grad(node: Node, i: int, g: Tensor, meta: tuple[Any, ...]) -> Tensor:
+    """Sum a broadcast gradient back to the input's shape and cast it to the input's dtype."""
+    shape, dt = meta
+    gshape = g._data.shape
+    if gshape != shape:
+        from .._ops.shape_ops import sum_to
+
+        try:
+            g = sum_to(g, shape)
+        except ValueError:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                f"{list(gshape)} but expected shape compatible with {list(shape)}"
+            ) from None
+    gdt = g._data.dtype
+    if gdt != dt:
+        if gdt.kind == "c" and dt.kind != "c":
+            g = g.real
+        from .._ops.elementwise_ops import to_dtype_np
+
+        g = to_dtype_np(g, dt)
+    return g
+
+
+def _edge(t: Tensor) -> tuple[Node, int] | None:
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._requires_grad:
+        return (accumulator_of(t), 0)
+    return None
+
+
+def apply(prim: type[Primitive], *inputs: Tensor, **params: Any) -> Any:
+    """Run ``prim`` on tensors; record a node when grad mode is on and an input needs grad.
+
+    Returns one tensor, or a tuple when the forward returns several arrays.
+    """
+    return _apply(prim, inputs, [t._data for t in inputs], params)
+
+
+def apply_promoted(prim: type[Primitive], dt: np.dtype, *inputs: Tensor, **params: Any) -> Any:
+    """``apply`` on inputs computed in the promoted dtype ``dt``; gradients are cast back to
+    each input's own dtype, so no conversion node enters the graph (as in PyTorch)."""
+    arrays = [t._data if t._data.dtype == dt else t._data.astype(dt) for t in inputs]
+    return _apply(prim, inputs, arrays, params)
+
+
+def _apply(prim: type[Primitive], inputs: tuple[Tensor, ...], arrays: list[np.ndarray],
+           params: dict[str, Any]) -> Any:  # fmt: skip
+    ctx = Ctx()
+    ctx.params = params
+    out = prim.forward(ctx, *arrays, **params)
+    multi = type(out) is tuple
+    outs = out if multi else (out,)
+    wrap = _Tensor._wrap
+    results = [wrap(o if type(o) is np.ndarray else np.asarray(o)) for o in outs]
+    if prim.view:
+        base = inputs[0]
+        r = results[0]
+        if getattr(ctx, "is_view", True):
+            r._vc = base._vc
+            r._base = base._base if base._base is not None else base
+            r._view_chain = base._view_chain + ((prim, params),)
+
+    if _grad_state.enabled:
+        needs = tuple(t._requires_grad or t._grad_fn is not None for t in inputs)
+        if True in needs:
+            ctx.needs_input_grad = needs
+            ctx._n_out = len(results)
+            if multi:
+                ctx._out_meta = [(r._data.shape, r._data.dtype) for r in results]
+            node = PrimNode(
+                prim,
+                ctx,
+                tuple(_edge(t) if n else None for t, n in zip(inputs, needs)),
+                tuple((t._data.shape, t._data.dtype) if n else None
+                      for t, n in zip(inputs, needs)),  # fmt: skip
+            )
+            saved = []
+            for i in prim.save_inputs:
+                t = inputs[i]
+                fn = t._grad_fn
+                saved.append(("in", t, t._vc[0], t._vc,
+                              (fn.name(), t._output_nr) if fn is not None else None))
+            if prim.save_output:
+                r0 = results[0]
+                saved.append(("out", r0._data, r0._vc[0], r0._vc, (prim.node_name, 0)))
+            ctx._saved = saved
+            for k in prim.differentiable_outputs:
+                r = results[k]
+                if r._data.dtype.kind in "fcV":  # V: bfloat16
+                    r._grad_fn = node
+                    r._output_nr = k
+    if _fw.active and any(t._fw is not None for t in inputs):
+        _fw.propagate(prim, ctx, inputs, results)
+    return tuple(results) if multi else results[0]

@@ -1,0 +1,154 @@
+"""Reduction primitives. ``dim`` is a tuple of non-negative dims (None: all dims)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._core import Ctx, Primitive, apply
+from .shape import Gather, Linear, ScatterAddZeros
+
+
+def _restore(g: Any, in_shape: tuple[int, ...], dim: tuple[int, ...] | None,
+             keepdim: bool) -> Any:  # fmt: skip
+    """Bring a reduced gradient back to a shape that broadcasts against the input."""
+    if keepdim or not in_shape:
+        return g
+    dims = range(len(in_shape)) if dim is None else dim
+    kept = [1 if d in dims else s for d, s in enumerate(in_shape)]
+    return g.reshape(tuple(kept))
+
+
+class Sum(Linear):
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None, keepdim: bool,
+                dtype: np.dtype | None = None) -> np.ndarray:  # fmt: skip
+        ctx.in_shape = a.shape
+        return np.sum(a, axis=dim, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        p = ctx.params
+        return _restore(g, ctx.in_shape, p["dim"], p["keepdim"]).expand(ctx.in_shape)
+
+
+class SumDim(Sum):
+    name = "Sum"
+    node_name = "SumBackward1"
+
+
+class Mean(Linear):
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None,
+                keepdim: bool) -> np.ndarray:  # fmt: skip
+        ctx.in_shape = a.shape
+        n = a.size if dim is None else int(np.prod([a.shape[d] for d in dim]))
+        ctx.count = n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.sum(a, axis=dim, keepdims=keepdim) / np.asarray(n, a.dtype)
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        p = ctx.params
+        return _restore(g, ctx.in_shape, p["dim"], p["keepdim"]).expand(ctx.in_shape) / ctx.count
+
+
+class MeanDim(Mean):
+    name = "Mean"
+    node_name = "MeanBackward1"
+
+
+class Amax(Primitive):
+    """amax/amin (and max()/min() over everything): ties share the gradient evenly."""
+
+    save_inputs = (0,)
+    save_output = True
+    reducer = staticmethod(np.amax)
+
+    @classmethod
+    def forward(cls, ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None,
+                keepdim: bool) -> np.ndarray:  # fmt: skip
+        return cls.reducer(a, axis=dim, keepdims=keepdim)
+
+    @classmethod
+    def _weights(cls, ctx: Ctx, a: Any, out: Any) -> Any:
+        p = ctx.params
+        mask = (a == _restore(out, a.shape, p["dim"], p["keepdim"])).to(a.dtype)
+        dims = tuple(range(a.ndim)) if p["dim"] is None else p["dim"]
+        return mask / mask.sum(dim=dims, keepdim=True)
+
+    @classmethod
+    def vjp(cls, ctx: Ctx, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        p = ctx.params
+        return _restore(g, a.shape, p["dim"], p["keepdim"]) * cls._weights(ctx, a, out)
+
+    @classmethod
+    def jvp(cls, ctx: Ctx, t: Any) -> Any:
+        a, out = ctx.inputs[0], ctx.out
+        p = ctx.params
+        dims = tuple(range(a.ndim)) if p["dim"] is None else p["dim"]
+        return (t * cls._weights(ctx, a, out)).sum(dim=dims, keepdim=p["keepdim"])
+
+
+class Amin(Amax):
+    reducer = staticmethod(np.amin)
+
+
+class MaxAll(Amax):
+    name = "Max"
+    node_name = "MaxBackward1"
+
+
+class MinAll(Amin):
+    name = "Min"
+    node_name = "MinBackward1"
+
+
+class MaxDim(Primitive):
+    """max(dim) -> (values, indices): the gradient goes to the selected index only."""
+
+    differentiable_outputs = (0,)
+    arg = staticmethod(np.argmax)
+
+    @classmethod
+    def forward(cls, ctx: Ctx, a: np.ndarray, dim: int, keepdim: bool) -> tuple[Any, Any]:
+        ctx.in_shape = a.shape
+        if a.ndim == 0:
+            return a.copy(), np.zeros((), np.int64)
+        idx = np.expand_dims(cls.arg(a, axis=dim), dim)
+        vals = np.take_along_axis(a, idx, axis=dim)
+        if not keepdim:
+            vals, idx = vals.squeeze(dim), idx.squeeze(dim)
+        ctx.idx = idx
+        return vals, idx.astype(np.int64, copy=False)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any, gi: Any) -> Any:
+        from .._tensor import Tensor
+
+        if not ctx.in_shape:
+            return g
+        dim, keepdim = ctx.params["dim"], ctx.params["keepdim"]
+        idx = ctx.idx if keepdim else np.expand_dims(ctx.idx, dim)
+        g = g if keepdim else g.unsqueeze(dim)
+        return apply(ScatterAddZeros, g, Tensor._wrap(idx.astype(np.int64, copy=False)),
+                     dim=dim, shape=ctx.in_shape)  # fmt: skip
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        from .._tensor import Tensor
+
+        if not ctx.in_shape:
+            return t
+        dim, keepdim = ctx.params["dim"], ctx.params["keepdim"]
+        idx = ctx.idx if keepdim else np.expand_dims(ctx.idx, dim)
+        out = apply(Gather, t, Tensor._wrap(idx.astype(np.int64, copy=False)), dim=dim)
+        return out if keepdim else out.squeeze(dim)
+
+
+class MinDim(MaxDim):
+    name = "Min"
+    arg = staticmethod(np.argmin)

@@ -1,0 +1,478 @@
+"""Tensor: a NumPy array plus what autograd needs to know about it.
+
+A tensor holds its array (``_data``), whether it is a leaf that requires grad, the node that
+produced it (``grad_fn``, with the output number), its accumulated ``.grad``, and a version
+counter (a one-element list) shared with every view of the same memory and bumped by each
+in-place change. Views also remember their base and the chain of view operations that led
+from it, so an in-place change through a view can rewrite the base's history.
+
+Most methods (``exp``, ``sum``, ``reshape``...) are attached from ``_ops`` by
+``_ops/methods.py``; this file keeps the autograd-facing core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from ._prims import _core
+from .autograd import graph as _graph
+from .autograd.grad_mode import state as _grad_state
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints, printed as PyTorch prints ``torch.Size``."""
+
+    def __repr__(self) -> str:
+        return f"retrograd.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class Tensor:
+    """A multi-dimensional array that records the operations done on it for autograd."""
+
+    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_vc",
+                 "_base", "_view_chain", "_hooks", "_post_acc_hooks", "_retains_grad",
+                 "_accumulator", "_fw", "__weakref__")  # fmt: skip
+
+    # ------------------------------------------------------------------ construction
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # ``retrograd.Tensor(2, 3)`` and ``retrograd.Tensor([1, 2])`` as in PyTorch's legacy
+        # constructor: sizes give an uninitialised float tensor, data gives a float copy.
+        if len(args) == 1 and not isinstance(args[0], int):
+            arr = np.array(np.asarray(args[0]), dtype=_dtype.get_default_dtype().np)
+        else:
+            arr = np.zeros(tuple(args), _dtype.get_default_dtype().np)
+        Tensor._init_fields(self, arr)
+
+    @staticmethod
+    def _init_fields(t: Tensor, arr: np.ndarray) -> None:
+        t._data = arr
+        t._requires_grad = False
+        t._grad = None
+        t._grad_fn = None
+        t._output_nr = 0
+        t._vc = [0]
+        t._base = None
+        t._view_chain = ()
+        t._hooks = None
+        t._post_acc_hooks = None
+        t._retains_grad = False
+        t._accumulator = None
+        t._fw = None
+
+    @classmethod
+    def _wrap(cls, arr: np.ndarray) -> Tensor:
+        """A new tensor around ``arr`` (no copy), not requiring grad."""
+        t = object.__new__(Tensor)
+        t._data = arr
+        t._requires_grad = False
+        t._grad = None
+        t._grad_fn = None
+        t._output_nr = 0
+        t._vc = [0]
+        t._base = None
+        t._view_chain = ()
+        t._hooks = None
+        t._post_acc_hooks = None
+        t._retains_grad = False
+        t._accumulator = None
+        t._fw = None
+        return t
+
+    # ------------------------------------------------------------------ metadata
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim, "size")]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def ndimension(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    @property
+    def dtype(self) -> _dtype.dtype:
+        return _dtype._FROM_NP[self._data.dtype]
+
+    @property
+    def device(self) -> Any:
+        from ._device import cpu
+
+        return cpu
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def is_floating_point_(self) -> bool:
+        return self._data.dtype.kind in "fV"
+
+    def is_floating_point(self) -> bool:
+        return _dtype._FROM_NP[self._data.dtype].category == _dtype.FLOAT
+
+    def is_complex(self) -> bool:
+        return self._data.dtype.kind == "c"
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None) -> Any:
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim, "stride")]
+
+    def is_contiguous(self) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def _is_view(self) -> bool:
+        return self._base is not None
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0]
+
+    def data_ptr(self) -> int:
+        return int(self._data.__array_interface__["data"][0])
+
+    # ------------------------------------------------------------------ autograd state
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad or self._grad_fn is not None
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self._grad_fn is not None:
+            if not value:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want "
+                    "to use a computed variable in a subgraph that doesn't require "
+                    "differentiation use var_no_grad = var.detach()."
+                )
+            return
+        if value and _dtype._FROM_NP[self._data.dtype].category < _dtype.FLOAT:
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients "
+                f"(got {self.dtype})"
+            )
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def grad_fn(self) -> _graph.Node | None:
+        return self._grad_fn
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
+    def grad(self) -> Tensor | None:
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}"
+                )
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: the tensor has shape "
+                    f"{list(self._data.shape)} but the grad has shape {list(value._data.shape)}"
+                )
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"assigned grad has data of a different type: the tensor is {self.dtype} "
+                    f"but the grad is {value.dtype}"
+                )
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self._retains_grad:
+            return
+        ref = _weak(self)
+
+        def retain(grad: Tensor) -> None:
+            t = ref()
+            if t is None:
+                return
+            if t._grad is None:
+                t._grad = grad.clone() if _grad_state.enabled else grad.detach()._copy_data()
+            else:
+                t._grad = t._grad + grad
+
+        fn = self._grad_fn
+        if fn._retain_hooks is None:
+            fn._retain_hooks = {}
+        fn._retain_hooks[self._output_nr] = retain
+        self._retains_grad = True
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _graph.RemovableHandle:
+        """Run ``hook(grad)`` when this tensor's gradient is computed; a returned tensor
+        replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return _graph.add_hook(self._grad_fn._tensor_hook_dict(self._output_nr), hook)
+        if self._hooks is None:
+            self._hooks = _graph.HookDict()
+        return _graph.add_hook(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(
+        self, hook: Callable[[Tensor], None]
+    ) -> _graph.RemovableHandle:
+        """Run ``hook(tensor)`` after a gradient is accumulated into this leaf's ``.grad``."""
+        if not self.requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient"
+            )
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = _graph.HookDict()
+        return _graph.add_hook(self._post_acc_hooks, hook)
+
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:  # fmt: skip
+        """Accumulate the gradient of this tensor w.r.t. the graph leaves into their ``.grad``.
+
+        Args:
+            gradient: the gradient w.r.t. this tensor; may be omitted for one element.
+            retain_graph: keep saved tensors for another backward (default: create_graph).
+            create_graph: record the backward pass, making gradients differentiable.
+            inputs: accumulate only into these tensors' ``.grad``.
+        """
+        from .autograd import engine
+
+        engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """A tensor sharing memory and version counter with this one, outside the graph."""
+        t = Tensor._wrap(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> Tensor:
+        if self._base is not None and self._base.requires_grad:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
+                "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
+                "be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution."
+            )
+        self._grad_fn = None
+        self._output_nr = 0
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a tensor outside the graph, with its own version counter."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    # ------------------------------------------------------------------ conversion
+    def item(self) -> Any:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        v = self._data.reshape(()).item()
+        return float(v) if self._data.dtype.kind == "V" else v
+
+    def tolist(self) -> Any:
+        if self._data.dtype.kind == "V":
+            return self._data.astype(np.float32).tolist()
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array (shared memory). Fails on a tensor that requires grad."""
+        if self.requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        a = self._data
+        if dtype is not None:
+            return a.astype(dtype)
+        return a.copy() if copy else a
+
+    def _copy_data(self) -> Tensor:
+        """A fresh tensor holding a copy of this one's values (no graph)."""
+        return Tensor._wrap(self._data.copy())
+
+    def _inplace_add_raw(self, other: Tensor) -> None:
+        """``self += other`` on the arrays, outside autograd (gradient accumulation)."""
+        np.add(self._data, other._data, out=self._data, casting="unsafe")
+        self._vc[0] += 1
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous "
+                f"(shape {list(self._data.shape)})"
+            )
+        return bool(self._data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item().real if self.is_complex() else self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __iter__(self) -> Any:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __reversed__(self) -> Any:
+        from ._ops.shape_ops import flip
+
+        return flip(self, 0) if self._data.ndim else self
+
+    def __repr__(self, *, tensor_contents: str | None = None) -> str:
+        from ._tensor_str import tensor_repr
+
+        return tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment."
+            )
+        new = type(self).__new__(type(self))
+        Tensor._init_fields(new, self._data.copy())
+        new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad._copy_data()
+        if hasattr(self, "__dict__"):
+            import copy
+
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, proto: int) -> Any:
+        return (_rebuild, (self._data, self._requires_grad))
+
+    @staticmethod
+    def _type_name(np_dtype: np.dtype) -> str:
+        return "retrograd." + _dtype._FROM_NP[np_dtype]._legacy
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return Tensor._type_name(self._data.dtype)
+        return self.to(dtype)
+
+
+def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _weak(t: Tensor) -> Callable[[], Tensor | None]:
+    import weakref
+
+    return weakref.ref(t)
+
+
+def _wrap_dim(dim: int, ndim: int, op: str = "") -> int:
+    """Normalise a possibly negative dim; PyTorch's IndexError when out of range."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return dim + n if dim < 0 else dim
+
+
+def wrap_dims(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
+    out = tuple(_wrap_dim(d, ndim) for d in dims)
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
+    return out
+
+
+_core._Tensor = Tensor

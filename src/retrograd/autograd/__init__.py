@@ -1,0 +1,18 @@
+"""Reverse-mode automatic differentiation: ``backward``, ``grad``, custom ``Function``s,
+grad modes, forward-mode AD and gradient checking, under PyTorch's names."""
+
+from . import forward_ad, graph
+from .engine import backward, grad
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+__all__ = [
+    "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+    "is_grad_enabled", "is_inference_mode_enabled", "forward_ad", "graph",
+]  # fmt: skip
