@@ -148,6 +148,7 @@ from ._ops.shape_ops import (
     unsqueeze,
 )
 from ._tensor import Size, Tensor
+from ._tensor_str import set_printoptions
 from ._threads import get_num_threads, set_num_threads
 from .autograd import (
     enable_grad,
