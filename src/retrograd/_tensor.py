@@ -12,6 +12,7 @@ Most methods (``exp``, ``sum``, ``reshape``...) are attached from ``_ops`` by
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,6 +22,14 @@ from . import _dtype
 from ._prims import _core
 from .autograd import graph as _graph
 from .autograd.grad_mode import state as _grad_state
+
+_NONLEAF_GRAD_MSG = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
 
 
 class Size(tuple):
@@ -36,17 +45,37 @@ class Size(tuple):
         return n
 
 
+_new = object.__new__
+# autograd's own per-tensor state; everything else in a tensor's __dict__ is the user's
+_INTERNAL = frozenset({"_data", "_vc", "_requires_grad", "_grad", "_grad_fn", "_output_nr",
+                       "_base", "_view_chain", "_hooks", "_post_acc_hooks", "_retains_grad",
+                       "_accumulator", "_fw"})  # fmt: skip
+
+
 class Tensor:
     """A multi-dimensional array that records the operations done on it for autograd."""
 
-    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_output_nr", "_vc",
-                 "_base", "_view_chain", "_hooks", "_post_acc_hooks", "_retains_grad",
-                 "_accumulator", "_fw", "__weakref__")  # fmt: skip
+    # Instance attributes default to these class values, so making a tensor sets only its
+    # array and version counter: the cost every operation pays. (No __slots__: as in
+    # PyTorch, users may hang their own attributes on tensors.)
+    _requires_grad = False
+    _grad: Tensor | None = None
+    _grad_fn: _graph.Node | None = None
+    _output_nr = 0
+    _base: Tensor | None = None
+    _view_chain: tuple[Any, ...] = ()
+    _hooks: _graph.HookDict | None = None
+    _post_acc_hooks: _graph.HookDict | None = None
+    _retains_grad = False
+    _accumulator: _graph.AccumulateGrad | None = None
+    _fw: dict[int, Tensor] | None = None
+    _data: np.ndarray
+    _vc: list[int]
 
     # ------------------------------------------------------------------ construction
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # ``retrograd.Tensor(2, 3)`` and ``retrograd.Tensor([1, 2])`` as in PyTorch's legacy
-        # constructor: sizes give an uninitialised float tensor, data gives a float copy.
+        # constructor: sizes give a zero-filled float tensor, data gives a float copy.
         if len(args) == 1 and not isinstance(args[0], int):
             arr = np.array(np.asarray(args[0]), dtype=_dtype.get_default_dtype().np)
         else:
@@ -56,36 +85,14 @@ class Tensor:
     @staticmethod
     def _init_fields(t: Tensor, arr: np.ndarray) -> None:
         t._data = arr
-        t._requires_grad = False
-        t._grad = None
-        t._grad_fn = None
-        t._output_nr = 0
         t._vc = [0]
-        t._base = None
-        t._view_chain = ()
-        t._hooks = None
-        t._post_acc_hooks = None
-        t._retains_grad = False
-        t._accumulator = None
-        t._fw = None
 
-    @classmethod
-    def _wrap(cls, arr: np.ndarray) -> Tensor:
+    @staticmethod
+    def _wrap(arr: np.ndarray) -> Tensor:
         """A new tensor around ``arr`` (no copy), not requiring grad."""
-        t = object.__new__(Tensor)
+        t = _new(Tensor)
         t._data = arr
-        t._requires_grad = False
-        t._grad = None
-        t._grad_fn = None
-        t._output_nr = 0
         t._vc = [0]
-        t._base = None
-        t._view_chain = ()
-        t._hooks = None
-        t._post_acc_hooks = None
-        t._retains_grad = False
-        t._accumulator = None
-        t._fw = None
         return t
 
     # ------------------------------------------------------------------ metadata
@@ -194,6 +201,28 @@ class Tensor:
 
     @property
     def grad_fn(self) -> _graph.Node | None:
+        if self._base is not None:
+            return self._view_grad_fn()
+        return self._grad_fn
+
+    def _view_grad_fn(self) -> _graph.Node | None:
+        """A view's grad_fn, taken again from its base when the base's history changed (an
+        in-place op on the base or on another view of it) after the view's was recorded:
+        PyTorch regenerates a view's grad_fn the same way."""
+        fn = self._grad_fn
+        base_fn = self._base._grad_fn  # type: ignore[union-attr]
+        if fn is None or base_fn is None or base_fn._seq <= fn._seq:
+            return fn
+        from ._prims.shape import replay_view
+
+        prev = _grad_state.enabled
+        _grad_state.enabled = True
+        try:
+            fresh = replay_view(self._base, self._view_chain)
+        finally:
+            _grad_state.enabled = prev
+        self._grad_fn = fresh._grad_fn
+        self._output_nr = fresh._output_nr
         return self._grad_fn
 
     @property
@@ -202,6 +231,9 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
+        if self._grad is None and self._grad_fn is not None and not self._retains_grad:
+            # PyTorch's warning: a non-leaf's .grad is never filled unless retain_grad().
+            warnings.warn(_NONLEAF_GRAD_MSG, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -427,11 +459,12 @@ class Tensor:
         new._requires_grad = self._requires_grad
         if self._grad is not None:
             new._grad = self._grad._copy_data()
-        if hasattr(self, "__dict__"):
+        memo[id(self)] = new
+        user = {k: v for k, v in self.__dict__.items() if k not in _INTERNAL}
+        if user:
             import copy
 
-            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
-        memo[id(self)] = new
+            new.__dict__.update(copy.deepcopy(user, memo))
         return new
 
     def __reduce_ex__(self, proto: int) -> Any:

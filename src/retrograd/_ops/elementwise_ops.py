@@ -58,6 +58,14 @@ def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     return _binary(P.Sub, input, other, alpha=alpha)
 
 
+def _rsub_op(self: Tensor, other: Any) -> Tensor:
+    """``other - self`` (the reflected operator)."""
+    c = _scalar_fast(self, other) if not isinstance(other, Tensor) else None
+    if c is not None:
+        return apply(P.Sub, c, self)
+    return sub(other, self)
+
+
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """other - alpha * input."""
     return sub(other, input, alpha=alpha)
@@ -102,12 +110,14 @@ negative = neg
 
 
 def _floating_unary(prim: Any) -> Any:
+    name = prim.name.lower()
+
     def op(input: Tensor, *, out: Any = None) -> Tensor:
-        check_tensor(input, prim.name.lower())
-        dt = float_dtype_of(input)
-        if dt == input._data.dtype:
+        if type(input) is not _T:
+            check_tensor(input, name)
+        if input._data.dtype.kind in "fcV":
             return apply(prim, input)
-        return apply_promoted(prim, dt, input)
+        return apply_promoted(prim, float_dtype_of(input), input)
 
     op.__name__ = prim.name.lower()
     op.__doc__ = f"Elementwise {prim.name.lower()}; integer inputs compute in the default dtype."

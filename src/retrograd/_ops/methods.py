@@ -88,10 +88,6 @@ def _where_method(self: Tensor, condition: Tensor, y: Any) -> Tensor:
     return E.where(condition, self, y)
 
 
-def _getitem(self: Tensor, key: Any) -> Tensor:
-    return S.getitem(self, key)
-
-
 def _rpow(self: Tensor, other: Any) -> Tensor:
     return E.pow(other, self)
 
@@ -155,7 +151,7 @@ _METHODS: dict[str, Any] = {
     "abs_": I.abs_, "clamp_": I.clamp_, "clip_": I.clip_, "fill_": I.fill_,
     "zero_": I.zero_, "copy_": I.copy_, "masked_fill_": I.masked_fill_,
     # operators
-    "__add__": E.add, "__radd__": E.add, "__sub__": E.sub, "__rsub__": _reflect(E.sub),
+    "__add__": E.add, "__radd__": E.add, "__sub__": E.sub, "__rsub__": E._rsub_op,
     "__mul__": E.mul, "__rmul__": E.mul, "__truediv__": E.div,
     "__rtruediv__": _reflect(E.div), "__neg__": E.neg, "__pos__": lambda self: self,
     "__abs__": E.abs, "__pow__": E.pow, "__rpow__": _rpow, "__matmul__": L.matmul,
@@ -165,7 +161,7 @@ _METHODS: dict[str, Any] = {
     "__rand__": E.bitwise_and, "__ror__": E.bitwise_or, "__rxor__": E.bitwise_xor,
     "__iadd__": _iop(I.add_), "__isub__": _iop(I.sub_), "__imul__": _iop(I.mul_),
     "__itruediv__": _iop(I.div_), "__ipow__": _iop(I.pow_),
-    "__getitem__": _getitem, "__setitem__": I.setitem,
+    "__getitem__": S.getitem, "__setitem__": I.setitem,
 }  # fmt: skip
 
 _PROPERTIES: dict[str, Any] = {

@@ -299,11 +299,13 @@ def _index_error(e: Exception, shape: tuple[int, ...]) -> Exception:
 def getitem(input: Tensor, key: Any) -> Tensor:
     """``input[key]``: basic indexing gives a view; integer-array and boolean indexing a copy
     whose gradient adds up at repeated indices."""
-    idx, basic = normalize_index(key)
-    if basic:
-        prim = P.Select if all(type(i) is int for i in idx) else P.Slice
+    if type(key) is int or type(key) is tuple and all(type(k) is int for k in key):
+        # the common x[i] / x[i, j]; the trailing Ellipsis makes NumPy return a 0-d view
+        # rather than a scalar copy, so the result shares memory as in PyTorch
+        idx, basic, prim = (key, ...) if type(key) is int else key + (...,), True, P.Select
     else:
-        prim = P.Index
+        idx, basic = normalize_index(key)
+        prim = P.Slice if basic else P.Index
     try:
         return apply(prim, input, idx=idx, basic=basic)
     except IndexError as e:

@@ -37,10 +37,9 @@ class Ctx:
     plain attributes ``forward`` chooses to keep (shapes, index arrays, masks...)."""
 
     needs_input_grad: tuple[bool, ...]
-
-    def __init__(self) -> None:
-        self._saved: list[tuple[Any, ...]] | None = None
-        self._freed = False
+    params: dict[str, Any]
+    _saved: list[tuple[Any, ...]] | None = None
+    _freed = False
 
     @property
     def saved_tensors(self) -> tuple[Tensor, ...]:
@@ -48,7 +47,9 @@ class Ctx:
             raise RuntimeError(FREED_MSG)
         if not self._saved:
             return ()
-        return tuple(_unpack(self, s) for s in self._saved)
+        # fast path: a saved input whose version is unchanged is returned as is
+        return tuple(s[1] if s[0] == "in" and s[3][0] == s[2] else _unpack(self, s)
+                     for s in self._saved)  # fmt: skip
 
 
 def _unpack(ctx: Ctx, saved: tuple[Any, ...]) -> Tensor:
@@ -57,7 +58,10 @@ def _unpack(ctx: Ctx, saved: tuple[Any, ...]) -> Tensor:
     if vc[0] != version:
         node = getattr(ctx, "_node", None)
         arr = obj if kind == "out" else obj._data
-        who = f", which is output {producer[1]} of {producer[0]}," if producer else ""
+        who = ""
+        if producer:
+            fn = producer[0] if isinstance(producer[0], str) else producer[0].name()
+            who = f", which is output {producer[1]} of {fn},"
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [{_Tensor._type_name(arr.dtype)} {list(arr.shape)}]{who} is "
@@ -123,7 +127,6 @@ class Primitive:
 class PrimNode(Node):
     """The grad_fn of a primitive's outputs: runs the rule and the generic checks."""
 
-    __slots__ = ("prim", "ctx", "in_meta")
 
     def __init__(self, prim: type[Primitive], ctx: Ctx, edges: tuple[Any, ...],
                  in_meta: tuple[tuple[tuple[int, ...], np.dtype] | None, ...]) -> None:  # fmt: skip
@@ -163,10 +166,15 @@ class PrimNode(Node):
                 f"function {self.name()} returned an incorrect number of gradients "
                 f"(expected {len(self._next)}, got {len(out)})"
             )
-        return [
-            _fit_grad(self, i, g, meta) if g is not None and meta is not None else None
-            for i, (g, meta) in enumerate(zip(out, self.in_meta))
-        ]
+        res: list[Tensor | None] = []
+        for i, (g, meta) in enumerate(zip(out, self.in_meta)):
+            if g is None or meta is None:
+                res.append(None)
+            elif g._data.shape == meta[0] and g._data.dtype == meta[1]:
+                res.append(g)
+            else:
+                res.append(_fit_grad(self, i, g, meta))
+        return res
 
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises."""
@@ -237,47 +245,62 @@ def _apply(prim: type[Primitive], inputs: tuple[Tensor, ...], arrays: list[np.nd
     ctx = Ctx()
     ctx.params = params
     out = prim.forward(ctx, *arrays, **params)
-    multi = type(out) is tuple
-    outs = out if multi else (out,)
-    wrap = _Tensor._wrap
-    results = [wrap(o if type(o) is np.ndarray else np.asarray(o)) for o in outs]
-    if prim.view:
+    if type(out) is tuple:
+        results = [_Tensor._wrap(o if type(o) is np.ndarray else np.asarray(o)) for o in out]
+    else:
+        results = [_Tensor._wrap(out if type(out) is np.ndarray else np.asarray(out))]
+    if prim.view and getattr(ctx, "is_view", True):
         base = inputs[0]
         r = results[0]
-        if getattr(ctx, "is_view", True):
-            r._vc = base._vc
-            r._base = base._base if base._base is not None else base
-            r._view_chain = base._view_chain + ((prim, params),)
-
+        r._vc = base._vc
+        r._base = base._base if base._base is not None else base
+        r._view_chain = base._view_chain + ((prim, params),)
     if _grad_state.enabled:
-        needs = tuple(t._requires_grad or t._grad_fn is not None for t in inputs)
-        if True in needs:
-            ctx.needs_input_grad = needs
-            ctx._n_out = len(results)
-            if multi:
-                ctx._out_meta = [(r._data.shape, r._data.dtype) for r in results]
-            node = PrimNode(
-                prim,
-                ctx,
-                tuple(_edge(t) if n else None for t, n in zip(inputs, needs)),
-                tuple((t._data.shape, t._data.dtype) if n else None
-                      for t, n in zip(inputs, needs)),  # fmt: skip
-            )
-            saved = []
-            for i in prim.save_inputs:
-                t = inputs[i]
-                fn = t._grad_fn
-                saved.append(("in", t, t._vc[0], t._vc,
-                              (fn.name(), t._output_nr) if fn is not None else None))
-            if prim.save_output:
-                r0 = results[0]
-                saved.append(("out", r0._data, r0._vc[0], r0._vc, (prim.node_name, 0)))
-            ctx._saved = saved
-            for k in prim.differentiable_outputs:
-                r = results[k]
-                if r._data.dtype.kind in "fcV":  # V: bfloat16
-                    r._grad_fn = node
-                    r._output_nr = k
+        _record(prim, ctx, inputs, results)
     if _fw.active and any(t._fw is not None for t in inputs):
         _fw.propagate(prim, ctx, inputs, results)
-    return tuple(results) if multi else results[0]
+    return results[0] if type(out) is not tuple else tuple(results)
+
+
+def _record(prim: type[Primitive], ctx: Ctx, inputs: tuple[Tensor, ...],
+            results: list[Tensor]) -> None:  # fmt: skip
+    """Create the node when some input requires grad: edges, saved tensors, grad_fn."""
+    edges: list[Any] = []
+    meta: list[Any] = []
+    needed = False
+    for t in inputs:
+        fn = t._grad_fn
+        if fn is not None:
+            if t._base is not None:
+                fn = t._view_grad_fn()
+            edges.append((fn, t._output_nr))
+        elif t._requires_grad:
+            edges.append((accumulator_of(t), 0))
+        else:
+            edges.append(None)
+            meta.append(None)
+            continue
+        needed = True
+        meta.append((t._data.shape, t._data.dtype))
+    if not needed:
+        return
+    ctx.needs_input_grad = tuple(e is not None for e in edges)
+    ctx._n_out = len(results)
+    if len(results) > 1:
+        ctx._out_meta = [(r._data.shape, r._data.dtype) for r in results]
+    node = PrimNode(prim, ctx, tuple(edges), tuple(meta))
+    saved = []
+    for i in prim.save_inputs:
+        t = inputs[i]
+        fn = t._grad_fn
+        saved.append(("in", t, t._vc[0], t._vc, (fn, t._output_nr) if fn is not None else None))
+    if prim.save_output:
+        r0 = results[0]
+        # the node's name, not the node: ctx -> node would be a reference cycle
+        saved.append(("out", r0._data, r0._vc[0], r0._vc, (prim.node_name, 0)))
+    ctx._saved = saved
+    for k in prim.differentiable_outputs:
+        r = results[k]
+        if r._data.dtype.kind in "fcV":  # V: bfloat16
+            r._grad_fn = node
+            r._output_nr = k

@@ -29,12 +29,11 @@ class Elementwise(Primitive):
 
     @classmethod
     def _operands(cls, ctx: Ctx, n_in: int) -> list[Any]:
-        saved = list(ctx.saved_tensors)
+        """The saved tensors in partials' order: every input (None if not saved), output."""
         ops: list[Any] = [None] * (n_in + 1)
-        for i in cls.save_inputs:
-            ops[i] = saved.pop(0)
-        if cls.save_output:
-            ops[n_in] = saved.pop(0)
+        positions = cls.save_inputs + ((n_in,) if cls.save_output else ())
+        for pos, t in zip(positions, ctx.saved_tensors):
+            ops[pos] = t
         return ops
 
     @classmethod
@@ -128,7 +127,9 @@ class Mul(Elementwise):
     def vjp(cls, ctx: Ctx, g: Any) -> tuple[Any, Any]:
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        return (g * _conj(b) if na else None, g * _conj(a) if nb else None)
+        if a._data.dtype.kind == "c" or b._data.dtype.kind == "c":
+            a, b = a.conj(), b.conj()
+        return (g * b if na else None, g * a if nb else None)
 
     @classmethod
     def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:

@@ -15,6 +15,8 @@ import heapq
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import graph as _graph
 from .grad_mode import state as _grad_state
 
@@ -55,9 +57,8 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
                     "grad can be implicitly created only for real scalar outputs but got "
                     f"{t.dtype}"
                 )
-            import numpy as np
-
-            g = Tensor._wrap(np.ones_like(t._data))
+            a = t._data
+            g = Tensor._wrap(np.ones(a.shape, a.dtype) if a.ndim else np.array(1, a.dtype))
         elif isinstance(g, Tensor):
             if g._data.shape != t._data.shape:
                 raise RuntimeError(
@@ -190,21 +191,17 @@ def _batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], go: Seque
 
 def _discover(roots: list[_Node]) -> dict[_Node, int]:
     """Count the incoming edges of every node reachable from the roots (iteratively)."""
-    deps: dict[_Node, int] = {}
-    seen = set(roots)
-    stack = list(seen)
+    deps: dict[_Node, int] = dict.fromkeys(roots, 0)
+    stack = list(deps)
     while stack:
-        node = stack.pop()
-        for e in node._next:
-            if e is None:
-                continue
-            child = e[0]
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    for r in roots:
-        deps.setdefault(r, 0)
+        for e in stack.pop()._next:
+            if e is not None:
+                child = e[0]
+                if child in deps:
+                    deps[child] += 1
+                else:
+                    deps[child] = 1
+                    stack.append(child)
     return deps
 
 
@@ -289,30 +286,35 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
             heap.append((-node._seq, tie, node))
             tie += 1
     heapq.heapify(heap)
+    pop, push = heapq.heappop, heapq.heappush
 
     prev_mode = _grad_state.enabled
     _grad_state.enabled = create_graph
     try:
         while heap:
-            node = heapq.heappop(heap)[2]
+            node = pop(heap)[2]
             grads = buffers.pop(node)
-            runs = executes is None or node in executes
-            # As in PyTorch: a node that will run is captured before its tensor hooks
-            # (they run as part of the node); one that won't run is captured after them.
-            if not runs:
+            if executes is not None:
+                runs = node in executes
+                # As in PyTorch: a node that will run is captured before its tensor hooks
+                # (they run as part of the node); one that won't run is captured after them.
+                if not runs:
+                    _call_tensor_hooks(node, grads)
+                cap = captures.get(node)
+                if cap is not None:
+                    for nr, k in cap:
+                        captured[k] = grads[nr]
+                if not runs:
+                    continue
+            if (node._tensor_hooks is not None or node._retain_hooks is not None
+                    or type(node) is _AccumulateGrad):  # fmt: skip
                 _call_tensor_hooks(node, grads)
-            cap = captures.get(node)
-            if cap is not None:
-                for nr, k in cap:
-                    captured[k] = grads[nr]
-            if not runs:
-                continue
-            _call_tensor_hooks(node, grads)
-            out = _call_node(node, grads)
+            if node._pre_hooks or node._post_hooks:
+                out = _call_node(node, grads)
+            else:
+                out = node.apply(grads)
             if not retain_graph:
-                release = getattr(node, "release", None)
-                if release is not None:
-                    release()
+                node.release()
             for e, g in zip(node._next, out):
                 if e is None:
                     continue
@@ -328,7 +330,7 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
                 d = deps[child] - 1
                 deps[child] = d
                 if d == 0:
-                    heapq.heappush(heap, (-child._seq, tie, child))
+                    push(heap, (-child._seq, tie, child))
                     tie += 1
     finally:
         _grad_state.enabled = prev_mode

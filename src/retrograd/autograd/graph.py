@@ -56,17 +56,17 @@ def add_hook(hooks: HookDict, fn: Callable[..., Any]) -> RemovableHandle:
 class Node:
     """A backward function. Subclasses implement ``apply(grads) -> list of input grads``."""
 
-    __slots__ = ("_next", "_seq", "_pre_hooks", "_post_hooks", "_tensor_hooks",
-                 "_retain_hooks", "__weakref__")  # fmt: skip
+    # Hook tables default to these class values (no hooks); a node made per operation
+    # sets only its edges and sequence number.
+    _pre_hooks: HookDict | None = None
+    _post_hooks: HookDict | None = None
+    # hooks registered on the tensors this node produced, keyed by output number
+    _tensor_hooks: dict[int, HookDict] | None = None
+    _retain_hooks: dict[int, Callable[[Tensor], None]] | None = None
 
     def __init__(self, next_edges: tuple[tuple[Node, int] | None, ...]) -> None:
         self._next = next_edges
         self._seq = next(_seq)
-        self._pre_hooks: HookDict | None = None
-        self._post_hooks: HookDict | None = None
-        # hooks registered on the tensors this node produced, keyed by output number
-        self._tensor_hooks: dict[int, HookDict] | None = None
-        self._retain_hooks: dict[int, Callable[[Tensor], None]] | None = None
 
     num_outputs = 1
 
@@ -75,6 +75,9 @@ class Node:
 
     def apply(self, grads: list[Tensor | None]) -> list[Tensor | None]:
         raise NotImplementedError
+
+    def release(self) -> None:
+        """Free what the node saved for backward (nothing, unless a subclass saves)."""
 
     @property
     def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
@@ -112,8 +115,6 @@ class Node:
 class AccumulateGrad(Node):
     """The node of a leaf that requires grad: adds incoming gradients into ``.grad``."""
 
-    __slots__ = ("variable",)
-
     def __init__(self, variable: Tensor) -> None:
         super().__init__(())
         self.variable = variable
@@ -133,7 +134,7 @@ class AccumulateGrad(Node):
         old = var._grad
         if old is None:
             # A fresh copy: the incoming gradient may alias another tensor's gradient.
-            var._grad = g.clone() if state.enabled else g.detach()._copy_data()
+            var._grad = g.clone() if state.enabled else g._copy_data()
         elif state.enabled:
             var._grad = old + g
         else:
@@ -154,7 +155,7 @@ def accumulator_of(t: Tensor) -> AccumulateGrad:
 
 def edge_of(t: Tensor) -> tuple[Node, int] | None:
     """Where the gradient of ``t`` flows: its grad_fn, its accumulator, or nowhere."""
-    fn = t._grad_fn
+    fn = t._grad_fn if t._base is None else t._view_grad_fn()
     if fn is not None:
         return (fn, t._output_nr)
     if t._requires_grad:
