@@ -176,9 +176,12 @@ def time_interleaved(
     for _ in range(warmup):
         for fn in fns.values():
             fn()
+    # One full collection before timing, never between samples: a full collection walks every
+    # live object (torch's included) and flushes the caches, which slowed the next ~0.5 ms
+    # sample by half in both libraries.
+    gc.collect()
     times: dict[str, list[float]] = {name: [] for name in order}
     for r in range(samples):
-        gc.collect()  # start every round from the same heap state, outside the timed region
         for name in order if r % 2 == 0 else order[::-1]:
             t0 = time.perf_counter()
             fns[name]()
