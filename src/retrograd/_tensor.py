@@ -20,6 +20,7 @@ import numpy as np
 
 from . import _dtype
 from ._prims import _core
+from .autograd import engine as _engine
 from .autograd import graph as _graph
 from .autograd.grad_mode import state as _grad_state
 
@@ -37,6 +38,26 @@ class Size(tuple):
 
     def __repr__(self) -> str:
         return f"retrograd.Size({list(self)})"
+
+    # slicing, concatenation and repetition give a Size, as they give a torch.Size
+    def __getitem__(self, key: Any) -> Any:
+        out = tuple.__getitem__(self, key)
+        return Size(out) if isinstance(key, slice) else out
+
+    def __add__(self, other: Any) -> Size:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other: Any) -> Size:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n: Any) -> Size:
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
     def numel(self) -> int:
         n = 1
@@ -103,6 +124,7 @@ class Tensor:
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return Size(self._data.shape)
+        _check_has_dims(dim, self._data.ndim)
         return self._data.shape[_wrap_dim(dim, self._data.ndim, "size")]
 
     def dim(self) -> int:
@@ -154,7 +176,10 @@ class Tensor:
 
     def stride(self, dim: int | None = None) -> Any:
         st = tuple(s // self._data.itemsize for s in self._data.strides)
-        return st if dim is None else st[_wrap_dim(dim, self._data.ndim, "stride")]
+        if dim is None:
+            return st
+        _check_has_dims(dim, self._data.ndim)
+        return st[_wrap_dim(dim, self._data.ndim, "stride")]
 
     def is_contiguous(self) -> bool:
         return bool(self._data.flags.c_contiguous)
@@ -324,9 +349,7 @@ class Tensor:
             create_graph: record the backward pass, making gradients differentiable.
             inputs: accumulate only into these tensors' ``.grad``.
         """
-        from .autograd import engine
-
-        engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
         """A tensor sharing memory and version counter with this one, outside the graph."""
@@ -404,20 +427,35 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
+            what = "no values" if self._data.size == 0 else "more than one value"
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous "
+                f"Boolean value of Tensor with {what} is ambiguous "
                 f"(shape {list(self._data.shape)})"
             )
         return bool(self._data.reshape(()))
 
+    def _python_scalar(self, to: str) -> Any:
+        """The single value for float()/int()/complex(), with PyTorch's errors."""
+        if self._data.size != 1:
+            raise ValueError(
+                f"only one element tensors can be converted to Python scalars (this one has "
+                f"shape {list(self._data.shape)})"
+            )
+        v = self.item()
+        if isinstance(v, complex) and to != "complex":
+            raise RuntimeError(
+                f"value cannot be converted to type {to} without overflow: {v} is complex"
+            )
+        return v
+
     def __float__(self) -> float:
-        return float(self.item().real if self.is_complex() else self.item())
+        return float(self._python_scalar("double"))
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._python_scalar("int64_t"))
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._python_scalar("complex"))
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -492,6 +530,12 @@ def _weak(t: Tensor) -> Callable[[], Tensor | None]:
     return weakref.ref(t)
 
 
+def _check_has_dims(dim: int, ndim: int) -> None:
+    """size(dim) and stride(dim) of a 0-d tensor: PyTorch's IndexError."""
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+
+
 def _wrap_dim(dim: int, ndim: int, op: str = "") -> int:
     """Normalise a possibly negative dim; PyTorch's IndexError when out of range."""
     n = max(ndim, 1)
@@ -510,3 +554,4 @@ def wrap_dims(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
 
 
 _core._Tensor = Tensor
+_engine._T = Tensor

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..autograd import forward_ad as _fw
 from ..autograd.grad_mode import state as _grad_state
-from ..autograd.graph import Node, accumulator_of
+from ..autograd.graph import Node, _seq, accumulator_of
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -127,10 +127,10 @@ class Primitive:
 class PrimNode(Node):
     """The grad_fn of a primitive's outputs: runs the rule and the generic checks."""
 
-
     def __init__(self, prim: type[Primitive], ctx: Ctx, edges: tuple[Any, ...],
                  in_meta: tuple[tuple[tuple[int, ...], np.dtype] | None, ...]) -> None:  # fmt: skip
-        super().__init__(edges)
+        self._next = edges  # Node.__init__, inlined: one node is made per recorded op
+        self._seq = next(_seq)
         self.prim = prim
         self.ctx = ctx
         self.in_meta = in_meta
@@ -230,7 +230,18 @@ def apply(prim: type[Primitive], *inputs: Tensor, **params: Any) -> Any:
 
     Returns one tensor, or a tuple when the forward returns several arrays.
     """
+    if not (_grad_state.enabled or _fw.active or prim.view):
+        # nothing to record (e.g. rules running in a plain backward): no context to keep
+        out = prim.forward(_SCRATCH, *[t._data for t in inputs], **params)
+        if type(out) is np.ndarray:
+            return _Tensor._wrap(out)
+        if type(out) is tuple:
+            return tuple(_Tensor._wrap(np.asarray(o)) for o in out)
+        return _Tensor._wrap(np.asarray(out))
     return _apply(prim, inputs, [t._data for t in inputs], params)
+
+
+_SCRATCH = Ctx()  # a context no one reads back: forward's notes go here when not recording
 
 
 def apply_promoted(prim: type[Primitive], dt: np.dtype, *inputs: Tensor, **params: Any) -> Any:

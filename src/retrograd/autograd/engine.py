@@ -25,22 +25,19 @@ if TYPE_CHECKING:
 
 _Node = _graph.Node
 _AccumulateGrad = _graph.AccumulateGrad
+_T: Any = None  # the Tensor class, set by _tensor.py (avoids an import cycle)
 
 
 def _as_tuple(x: Any) -> tuple[Any, ...]:
-    from .._tensor import Tensor
-
     if x is None:
         return ()
-    if isinstance(x, Tensor):
+    if isinstance(x, _T):
         return (x,)
     return tuple(x)
 
 
 def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
     """Check or create the gradient of each root (PyTorch's ``_make_grads``)."""
-    from .._tensor import Tensor
-
     if len(grads) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     out = []
@@ -58,8 +55,8 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
                     f"{t.dtype}"
                 )
             a = t._data
-            g = Tensor._wrap(np.ones(a.shape, a.dtype) if a.ndim else np.array(1, a.dtype))
-        elif isinstance(g, Tensor):
+            g = _T._wrap(np.ones(a.shape, a.dtype) if a.ndim else np.array(1, a.dtype))
+        elif isinstance(g, _T):
             if g._data.shape != t._data.shape:
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -99,7 +96,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if len(inputs) == 0:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     gt = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
     grads = _make_grads(tensors, gt)
     if retain_graph is None:
@@ -127,8 +124,6 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         is_grads_batched: the first dim of each grad_output is a batch of vectors.
         materialize_grads: return zeros instead of None for unused inputs.
     """
-    from .._tensor import Tensor
-
     if materialize_grads and allow_unused is False:
         raise ValueError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, "
@@ -136,13 +131,13 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         )
     if allow_unused is None:
         allow_unused = materialize_grads
-    single = isinstance(inputs, Tensor)
+    single = isinstance(inputs, _T)
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if not inputs:
-        raise RuntimeError("grad requires at least one input")
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     for i, t in enumerate(inputs):
-        if not isinstance(t, Tensor):
+        if not isinstance(t, _T):
             raise TypeError(f"inputs[{i}] must be a Tensor, got {type(t).__name__}")
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
@@ -154,17 +149,17 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     grads = _make_grads(outputs, go)
     result = _run(outputs, grads, retain_graph, create_graph, inputs, accumulate=False)
     out = []
-    for t, g in zip(inputs, result):
+    for i, (t, g) in enumerate(zip(inputs, result)):
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior."
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior."
                 )
             if materialize_grads:
                 import numpy as np
 
-                g = Tensor._wrap(np.zeros_like(t._data))
+                g = _T._wrap(np.zeros_like(t._data))
         out.append(g)
     del single
     return tuple(out)

@@ -13,6 +13,8 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .grad_mode import state as _grad_state
+
 if TYPE_CHECKING:
     from .._tensor import Tensor
 
@@ -125,8 +127,6 @@ class AccumulateGrad(Node):
         return self.variable._hooks
 
     def apply(self, grads: list[Tensor | None]) -> list[Tensor | None]:
-        from .grad_mode import state
-
         g = grads[0]
         if g is None:
             return []
@@ -134,8 +134,8 @@ class AccumulateGrad(Node):
         old = var._grad
         if old is None:
             # A fresh copy: the incoming gradient may alias another tensor's gradient.
-            var._grad = g.clone() if state.enabled else g._copy_data()
-        elif state.enabled:
+            var._grad = g.clone() if _grad_state.enabled else g._copy_data()
+        elif _grad_state.enabled:
             var._grad = old + g
         else:
             old._inplace_add_raw(g)
