@@ -65,7 +65,7 @@ def apply_inplace(self: Tensor, op: Callable[[Tensor], Tensor], others: tuple[An
 
     # The op reads the old value; keep a private copy since the memory is overwritten.
     old = Tensor._wrap(self._data.copy())
-    old._grad_fn = self._grad_fn
+    old._grad_fn = self.grad_fn
     old._output_nr = self._output_nr
     result = op(old)
     _check_cast(result, self, name)
@@ -87,9 +87,10 @@ def _check_cast(result: Tensor, self: Tensor, name: str) -> None:
                 f"{list(result._data.shape)}"
             ) from None
     if not _dtype.can_cast(result.dtype, self.dtype):
+        # PyTorch names dtypes here by their ScalarType: Float, Long, ComplexDouble...
         raise RuntimeError(
-            f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
-            f"type {self.dtype.name.capitalize()}"
+            f"result type {result.dtype._legacy.removesuffix('Tensor')} can't be cast to the "
+            f"desired output type {self.dtype._legacy.removesuffix('Tensor')}"
         )
 
 

@@ -110,6 +110,7 @@ class MinAll(Amin):
 class MaxDim(Primitive):
     """max(dim) -> (values, indices): the gradient goes to the selected index only."""
 
+    name = "Max"  # PyTorch's node: MaxBackward0 (MaxBackward1 is the full reduction)
     differentiable_outputs = (0,)
     arg = staticmethod(np.argmax)
 
