@@ -76,6 +76,9 @@ def _unpack(ctx: Ctx, saved: tuple[Any, ...]) -> Tensor:
     # it comes back as a fresh tensor whose grad_fn is this node.
     t = _Tensor._wrap(obj)
     t._vc = vc
+    fw = getattr(ctx, "_out_fw", None)
+    if fw is not None:
+        t._fw = fw
     node = getattr(ctx, "_node", None)
     if node is not None and _grad_state.enabled:
         t._grad_fn = node
@@ -270,6 +273,9 @@ def _apply(prim: type[Primitive], inputs: tuple[Tensor, ...], arrays: list[np.nd
         _record(prim, ctx, inputs, results)
     if _fw.active and any(t._fw is not None for t in inputs):
         _fw.propagate(prim, ctx, inputs, results)
+        if prim.save_output and results[0]._fw is not None:
+            # the saved output keeps its tangent: forward-over-reverse through the rule
+            ctx._out_fw = results[0]._fw
     return results[0] if type(out) is not tuple else tuple(results)
 
 
