@@ -213,24 +213,59 @@ def _needed(deps: dict[_Node, int], targets: set[_Node]) -> set[_Node]:
     return needed
 
 
+def _check_hook_value(hook: Any, old: Any, new: Any) -> None:
+    """PyTorch's checks on a gradient a hook returned in place of ``old``."""
+    if new is None:
+        return
+    if old is None:
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    name = getattr(hook, "__name__", repr(hook))
+    if not isinstance(new, _T):
+        raise TypeError(f"expected Tensor, but hook '{name}' returned '{type(new).__name__}'")
+    if new._data.dtype != old._data.dtype:
+        raise RuntimeError(
+            f"hook '{name}' has changed the type of value (was "
+            f"{_T._type_name(old._data.dtype)} got {_T._type_name(new._data.dtype)})"
+        )
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(
+            f"hook '{name}' has changed the size of value (was {list(old._data.shape)} got "
+            f"{list(new._data.shape)})"
+        )
+
+
+def _check_hook_values(hook: Any, old: Sequence[Any], new: Any) -> list[Any]:
+    """What a node hook returned: one gradient (or None) per entry of ``old``."""
+    new = list(new)
+    if len(new) != len(old):
+        name = getattr(hook, "__name__", repr(hook))
+        raise RuntimeError(
+            f"hook '{name}' has returned an incorrect number of values (got {len(new)}, but "
+            f"expected {len(old)})"
+        )
+    for o, n in zip(old, new):
+        _check_hook_value(hook, o, n)
+    return new
+
+
+def _run_tensor_hooks(hooks: Any, grads: list[Any], nr: int) -> None:
+    for hook in list(hooks.values()):
+        if grads[nr] is None:
+            break
+        r = hook(grads[nr])
+        if r is not None:
+            _check_hook_value(hook, grads[nr], r)
+            grads[nr] = r
+
+
 def _call_tensor_hooks(node: _Node, grads: list[Any]) -> None:
     """Hooks registered on the tensors this node produced, then retain_grad's updates."""
     th = node._tensor_hooks
     if th is not None:
         for nr, hooks in th.items():
-            for hook in list(hooks.values()):
-                if grads[nr] is None:
-                    break
-                r = hook(grads[nr])
-                if r is not None:
-                    grads[nr] = r
+            _run_tensor_hooks(hooks, grads, nr)
     if type(node) is _AccumulateGrad and node.variable._hooks:
-        for hook in list(node.variable._hooks.values()):
-            if grads[0] is None:
-                break
-            r = hook(grads[0])
-            if r is not None:
-                grads[0] = r
+        _run_tensor_hooks(node.variable._hooks, grads, 0)
     rh = node._retain_hooks
     if rh is not None:
         for nr, fn in rh.items():
@@ -338,11 +373,11 @@ def _call_node(node: _Node, grads: list[Any]) -> list[Any]:
         for hook in list(node._pre_hooks.values()):
             r = hook(tuple(grads))
             if r is not None:
-                grads = list(r)
+                grads = _check_hook_values(hook, grads, r)
     out = node.apply(grads)
     if node._post_hooks:
         for hook in list(node._post_hooks.values()):
             r = hook(tuple(out), tuple(grads))
             if r is not None:
-                out = list(r)
+                out = _check_hook_values(hook, out, r)
     return out
