@@ -13,6 +13,7 @@ from . import _ops  # noqa: F401  (attaches the Tensor methods)
 from ._device import device
 from ._dtype import (
     bfloat16,
+    can_cast,
     complex64,
     complex128,
     dtype,
@@ -43,6 +44,8 @@ from ._ops.creation import (
     full_like,
     get_rng_state,
     initial_seed,
+    is_complex,
+    is_floating_point,
     is_nonzero,
     is_tensor,
     linspace,

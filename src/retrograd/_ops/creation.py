@@ -6,12 +6,14 @@ every run, but not the numbers PyTorch's Mersenne Twister gives for that seed.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
+import ml_dtypes
 import numpy as np
 
-from .. import _dtype
+from .. import _device, _dtype
 from .._tensor import Size, Tensor
 
 
@@ -57,18 +59,37 @@ def _to_array(data: Any) -> tuple[np.ndarray, bool]:
         return data, False
     if isinstance(data, np.generic):
         return np.asarray(data), False
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
-        # one-element tensors inside lists keep their dtype, as in PyTorch
-        return np.asarray(_rebuild_nested(data)), False
+    leaves = _flat(data) if isinstance(data, (list, tuple)) else [data]
+    _check_int64(leaves)
+    if any(isinstance(x, (Tensor, np.generic, np.ndarray)) for x in leaves):
+        # PyTorch promotes the element types (a 0-d tensor or NumPy scalar keeps its dtype,
+        # a Python float counts as the default dtype), unlike NumPy's value-based rules
+        dt = functools.reduce(_dtype.promote_types, (_leaf_dtype(x) for x in leaves))
+        return np.asarray(_rebuild_nested(data), dtype=dt.np), False
     try:
         arr = np.asarray(data)
     except ValueError as e:
         raise ValueError(f"could not build a tensor from {type(data).__name__}: {e}") from None
     if arr.dtype == object:
-        raise TypeError(f"could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if arr.dtype.kind in "US":
         raise TypeError(f"new(): invalid data type '{arr.dtype.kind == 'U' and 'str'}'")
     return arr, True
+
+
+def _check_int64(leaves: list[Any]) -> None:
+    """Python ints must fit int64 (NumPy would silently pick uint64, float64 or object)."""
+    for x in leaves:
+        if type(x) is int and not -(2**63) <= x < 2**63:
+            raise ValueError(f"Overflow when unpacking long long: {x} does not fit in int64")
+
+
+def _leaf_dtype(x: Any) -> _dtype.dtype:
+    if isinstance(x, Tensor):
+        return _dtype._FROM_NP[x._data.dtype]
+    if isinstance(x, (np.generic, np.ndarray)):
+        return _dtype.from_numpy_dtype(x.dtype)
+    return _dtype.scalar_dtype(x)
 
 
 def _flat(data: Any) -> list[Any]:
@@ -106,8 +127,38 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
                 [3., 4.]], requires_grad=True)
     """
     arr, from_python = _to_array(data)
-    dt = _dtype.as_dtype(dtype).np if dtype is not None else _infer_dtype(arr, from_python)
-    return _finish(np.array(arr, dtype=dt, copy=True), requires_grad, device)
+    if dtype is None:
+        dt = _infer_dtype(arr, from_python)
+    else:
+        dt = _dtype.as_dtype(dtype).np
+        if from_python and arr.dtype.kind == "c" and dt.kind != "c":
+            raise TypeError("must be real number, not complex")
+    return _finish(_cast(arr, dt, checked=from_python), requires_grad, device)
+
+
+def _cast(arr: np.ndarray, dt: np.dtype, checked: bool) -> np.ndarray:
+    """A copy of ``arr`` as ``dt``. ``checked`` (Python numbers) applies PyTorch's range
+    check; arrays are cast as PyTorch casts them, without NumPy's overflow warnings."""
+    if checked and not _fits(arr, dt):
+        name = _dtype._FROM_NP[dt].name
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.array(arr, dtype=dt, copy=True)
+
+
+def _fits(arr: np.ndarray, dt: np.dtype) -> bool:
+    if arr.dtype.kind == "c" and dt.kind != "c" and dt.kind != "b":
+        return False
+    if dt.kind not in "iu" or arr.size == 0 or arr.dtype.kind not in "iuf":
+        return True
+    info = np.iinfo(dt)
+    # unsigned types take negatives down to -max, wrapping as two's complement (c10's rule)
+    lo = -int(info.max) if dt.kind == "u" else int(info.min)
+    if arr.dtype.kind == "f":
+        if not np.isfinite(arr).all():
+            return False
+        arr = np.trunc(arr)
+    return bool(lo <= arr.min() and arr.max() <= int(info.max))
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -125,6 +176,17 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)
     return Tensor._wrap(ndarray)
+
+
+def _size_arg(args: tuple[Any, ...], size: Any, name: str) -> tuple[int, ...]:
+    """The size given positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as ``size=``."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        args = (size,)
+    if not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    return _size(args)
 
 
 def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
@@ -148,17 +210,18 @@ def _dt(dtype: Any, default: _dtype.dtype | None = None) -> np.dtype:
     return _dtype.as_dtype(dtype).np
 
 
-def _filled(fill: Any) -> Any:
-    def make(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-             out: Any = None, layout: Any = None, pin_memory: bool = False) -> Tensor:  # fmt: skip
-        return _finish(fill(_size(size), _dt(dtype)), requires_grad, device)
+def _filled(fill: Any, name: str) -> Any:
+    def make(*args: Any, size: Any = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False, out: Any = None, layout: Any = None,
+             pin_memory: bool = False) -> Tensor:  # fmt: skip
+        return _finish(fill(_size_arg(args, size, name), _dt(dtype)), requires_grad, device)
 
     return make
 
 
-zeros = _filled(np.zeros)
-ones = _filled(np.ones)
-empty = _filled(np.zeros)  # deterministic contents: zeros
+zeros = _filled(np.zeros, "zeros")
+ones = _filled(np.ones, "ones")
+empty = _filled(np.zeros, "empty")  # deterministic contents: zeros
 zeros.__doc__ = "A tensor of zeros of the given size."
 ones.__doc__ = "A tensor of ones of the given size."
 empty.__doc__ = "A tensor of the given size (filled with zeros in retrograd)."
@@ -172,8 +235,15 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                                  else fill_value).np  # fmt: skip
     else:
         dt = _dt(dtype)
-    v = fill_value._data if isinstance(fill_value, Tensor) else fill_value
-    return _finish(np.full(_size((size,)), v, dt), requires_grad, device)
+    return _finish(_full_array(_size((size,)), fill_value, dt), requires_grad, device)
+
+
+def _full_array(shape: tuple[int, ...], fill_value: Any, dt: np.dtype) -> np.ndarray:
+    if isinstance(fill_value, Tensor):
+        v = _cast(fill_value._data, dt, checked=False)
+    else:
+        v = _cast(np.asarray(fill_value), dt, checked=True)
+    return np.full(shape, v, dt)
 
 
 def _like(fill: Any) -> Any:
@@ -193,28 +263,56 @@ empty_like = _like(np.zeros)
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:  # fmt: skip
     dt = _dt(dtype) if dtype is not None else input._data.dtype
-    return _finish(np.full(input._data.shape, fill_value, dt), requires_grad, device)
+    return _finish(_full_array(input._data.shape, fill_value, dt), requires_grad, device)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
            device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """Values from ``start`` (inclusive) to ``end`` (exclusive) by ``step``; int64 when all
-    arguments are integers, the default float dtype otherwise."""
+    """Values from ``start`` (inclusive) to ``end`` (exclusive) by ``step``.
+
+    Args:
+        start: the first value (or ``end``, with start 0, when it is the only argument).
+        end: the bound, excluded.
+        step: the gap between values; negative counts down.
+        dtype: int64 when all arguments are integers, the default float dtype otherwise.
+        requires_grad: make the result a leaf that requires grad.
+
+    Returns:
+        A 1-D tensor of ``ceil((end - start) / step)`` values.
+
+    Example:
+        >>> retrograd.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if vals[2] == 0:
         raise RuntimeError("step must be nonzero")
+    if not all(math.isfinite(v) for v in vals):
+        raise RuntimeError(f"unsupported range: {vals[0]} -> {vals[1]}")
     if (vals[1] - vals[0]) * vals[2] < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         all_int = all(isinstance(v, (int, np.integer)) for v in vals)
         dt = np.dtype(np.int64) if all_int else _dtype.get_default_dtype().np
     else:
         dt = _dt(dtype)
+    if dt.kind in "bc":
+        raise NotImplementedError(f'"arange_cpu" not implemented for {_dtype._FROM_NP[dt]}')
     n = max(0, math.ceil((vals[1] - vals[0]) / vals[2]))
-    arr = (vals[0] + vals[2] * np.arange(n, dtype=np.float64 if dt.kind != "i" else np.int64))
-    return _finish(arr.astype(dt), requires_grad, device)
+    if dt.kind in "iu":
+        # PyTorch truncates start and step to integers before stepping (for int64 it also
+        # counts the values with the truncated bounds)
+        lo, hi, st = (int(v) for v in vals)
+        if st == 0:
+            raise RuntimeError("step must be nonzero")
+        if dt == np.int64:
+            n = max(0, (hi - lo + st - (1 if st > 0 else -1)) // st)
+        arr = lo + st * np.arange(n, dtype=np.int64)
+    else:
+        arr = vals[0] + vals[2] * np.arange(n, dtype=np.float64)
+    return _finish(_cast(arr, dt, checked=False), requires_grad, device)
 
 
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
@@ -222,13 +320,22 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    arr = np.linspace(float(start), float(end), int(steps))
-    return _finish(arr.astype(_dt(dtype)), requires_grad, device)
+    lo, hi = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
+    if dtype is None and (isinstance(lo, complex) or isinstance(hi, complex)):
+        dtype = _dtype.default_complex_dtype()
+    dt = _dt(dtype)
+    if dt.kind in "iu":
+        lo, hi = int(lo), int(hi)  # PyTorch truncates the bounds first for integer results
+    arr = np.linspace(lo, hi, int(steps))
+    return _finish(_cast(arr, dt, checked=False), requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:  # fmt: skip
     """An identity matrix of n rows (and m columns)."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device)
 
 
@@ -245,7 +352,7 @@ class Generator:
         _check_device(device)
         self._seed = 67280421310721
         self._rng = np.random.Generator(np.random.PCG64(self._seed))
-        self.device = device
+        self.device = _device.device(device)
 
     def manual_seed(self, seed: int) -> Generator:
         seed = int(seed)
@@ -302,22 +409,41 @@ def _rng(generator: Generator | None) -> np.random.Generator:
     return (generator or default_generator)._rng
 
 
-def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """Uniform samples in [0, 1)."""
+def _random_dt(dtype: Any, op: str) -> np.dtype:
+    """The dtype of a sampled tensor: only floating and complex ones, as in PyTorch."""
     dt = _dt(dtype)
-    arr = _rng(generator).random(_size(size))
+    if dt.kind not in "fcV":
+        raise NotImplementedError(
+            f"{op}() samples floating point values and is not implemented for "
+            f"{_dtype._FROM_NP[dt]}; use randint() for integers"
+        )
+    return dt
+
+
+def rand(*args: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """Uniform samples in [0, 1)."""
+    dt = _random_dt(dtype, "rand")
+    arr = _unit_grid(_rng(generator).random(_size_arg(args, size, "rand")), dt)
     if dt.kind == "c":
-        arr = arr + 1j * _rng(generator).random(arr.shape)
+        arr = arr + 1j * _unit_grid(_rng(generator).random(arr.shape), dt)
     return _finish(arr.astype(dt), requires_grad, device)
 
 
-def randn(*size: Any, generator: Generator | None = None, dtype: Any = None,
+def _unit_grid(u: np.ndarray, dt: np.dtype) -> np.ndarray:
+    """Round [0, 1) samples down to multiples of 2**-digits of ``dt``'s significand, as
+    PyTorch draws them: rounding to nearest could give 1.0 in float32, float16, bfloat16."""
+    real = np.empty(0, dt).real.dtype
+    scale = 2.0 ** (int(ml_dtypes.finfo(real).nmant) + 1)
+    return np.floor(u * scale) / scale
+
+
+def randn(*args: Any, size: Any = None, generator: Generator | None = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:  # fmt: skip
     """Standard normal samples (complex: real and imaginary parts each of variance 1/2)."""
-    dt = _dt(dtype)
+    dt = _random_dt(dtype, "randn")
     rng = _rng(generator)
-    arr = rng.standard_normal(_size(size))
+    arr = rng.standard_normal(_size_arg(args, size, "randn"))
     if dt.kind == "c":
         arr = (arr + 1j * rng.standard_normal(arr.shape)) / np.sqrt(2)
     return _finish(arr.astype(dt), requires_grad, device)
@@ -363,21 +489,28 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *,
     """Normal samples; ``mean`` and ``std`` may be tensors (broadcast) or numbers."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    if isinstance(std, Tensor) and np.any(s < 0):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
     if np.any(np.asarray(s) < 0):
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {np.min(s)}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {s}")
     if size is not None:
         shape = _size((size,))
+    elif not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        raise TypeError("normal() with a float mean and a float std needs a size")
     else:
-        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        try:
+            shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        except ValueError:
+            raise RuntimeError(
+                f"normal: mean of shape {list(np.shape(m))} and std of shape "
+                f"{list(np.shape(s))} cannot be broadcast together"
+            ) from None
+    if dtype is None and isinstance(mean, Tensor):
+        dtype = mean.dtype
+    elif dtype is None and isinstance(std, Tensor):
+        dtype = std.dtype
+    dt = _random_dt(dtype, "normal")
     arr = _rng(generator).normal(m, s, shape)
-    if dtype is not None:
-        dt = _dt(dtype)
-    elif isinstance(mean, Tensor):
-        dt = mean._data.dtype
-    elif isinstance(std, Tensor):
-        dt = std._data.dtype
-    else:
-        dt = _dt(None)
     return _finish(np.asarray(arr).astype(dt), requires_grad)
 
 
@@ -388,6 +521,26 @@ def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None,
 
 def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """Whether ``input``'s dtype is a floating point one (float16/bfloat16/float32/float64)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"is_floating_point(): argument 'input' (position 1) must be Tensor, "
+            f"not {type(input).__name__}"
+        )
+    return input.is_floating_point()
+
+
+def is_complex(input: Tensor) -> bool:
+    """Whether ``input``'s dtype is complex64 or complex128."""
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"is_complex(): argument 'input' (position 1) must be Tensor, "
+            f"not {type(input).__name__}"
+        )
+    return input.is_complex()
 
 
 def numel(input: Tensor) -> int:
