@@ -39,21 +39,25 @@ class _DecoratorContextManager:
             @functools.wraps(func)
             def gen_wrapper(*args: Any, **kwargs: Any) -> Any:
                 gen = func(*args, **kwargs)
-                with self.clone():
-                    response = gen.send(None)
-                while True:
-                    try:
-                        request = yield response
-                    except GeneratorExit:
-                        with self.clone():
-                            gen.close()
-                        raise
-                    except BaseException as e:
-                        with self.clone():
-                            response = gen.throw(e)
-                    else:
-                        with self.clone():
-                            response = gen.send(request)
+                # the mode holds while the generator runs, not while its consumer does
+                try:
+                    with self.clone():
+                        response = gen.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with self.clone():
+                                gen.close()
+                            raise
+                        except BaseException as e:
+                            with self.clone():
+                                response = gen.throw(e)
+                        else:
+                            with self.clone():
+                                response = gen.send(request)
+                except StopIteration as e:
+                    return e.value
 
             return gen_wrapper  # type: ignore[return-value]
 
@@ -74,7 +78,16 @@ class _DecoratorContextManager:
         raise NotImplementedError
 
 
-class no_grad(_DecoratorContextManager):
+class _NoParamDecoratorContextManager(_DecoratorContextManager):
+    """Also usable as a bare decorator: ``@no_grad`` as well as ``@no_grad()``."""
+
+    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecoratorContextManager):
     """Disable graph recording inside the block (or the decorated function).
 
     Example:
@@ -93,7 +106,7 @@ class no_grad(_DecoratorContextManager):
         state.enabled = self.prev
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_NoParamDecoratorContextManager):
     """Enable graph recording inside the block, even within ``no_grad``."""
 
     def __enter__(self) -> None:
@@ -113,6 +126,11 @@ class set_grad_enabled(_DecoratorContextManager):
         self.mode = bool(mode)
         state.enabled = self.mode
 
+    def __call__(self, func: F) -> F:
+        # as in PyTorch, decorating does not change the mode; calling the function does
+        state.enabled = self.prev
+        return super().__call__(func)
+
     def clone(self) -> set_grad_enabled:
         return self.__class__(self.mode)
 
@@ -124,28 +142,27 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like ``no_grad``: no graph is recorded (``mode=False`` makes it a no-op).
+    """Like ``no_grad``: no graph is recorded. ``mode=False`` leaves inference mode and, as
+    in PyTorch, turns grad mode on. Also usable as a bare decorator (``@inference_mode``).
 
-    Tensors created inside report ``is_inference()``; retrograd has no separate dispatch
-    key to skip, so the speed is that of ``no_grad``.
+    retrograd has no separate dispatch key to skip, so the speed is that of ``no_grad``.
     """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = mode
-
-    def __call__(self, func: F) -> F:  # type: ignore[override]
-        if isinstance(func, bool):  # used as @inference_mode(False)
-            return inference_mode(func)  # type: ignore[return-value]
-        return super().__call__(func)
 
     def clone(self) -> inference_mode:
         return self.__class__(self.mode)
 
     def __enter__(self) -> None:
         self.prev = (state.enabled, state.inference)
-        if self.mode:
-            state.enabled = False
-            state.inference = True
+        state.enabled = not self.mode
+        state.inference = self.mode
 
     def __exit__(self, *exc: object) -> None:
         state.enabled, state.inference = self.prev
