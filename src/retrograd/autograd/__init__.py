@@ -3,6 +3,7 @@ grad modes, forward-mode AD and gradient checking, under PyTorch's names."""
 
 from . import forward_ad, graph
 from .engine import backward, grad
+from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -16,5 +17,5 @@ from .gradcheck import gradcheck, gradgradcheck
 __all__ = [
     "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "is_inference_mode_enabled", "forward_ad", "graph",
-    "gradcheck", "gradgradcheck",
+    "gradcheck", "gradgradcheck", "Function", "FunctionCtx", "once_differentiable",
 ]  # fmt: skip
