@@ -9,6 +9,7 @@ tensor's dtype is read off its array. Promotion follows c10's ``promoteTypes`` a
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import ml_dtypes
 import numpy as np
@@ -49,8 +50,13 @@ class dtype:
     def __repr__(self) -> str:
         return f"retrograd.{self.name}"
 
-    def __reduce__(self) -> str:
-        return self.name
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # by name, so unpickling gives back the one dtype object (``bool`` is ``bool_`` here)
+        return _dtype_named, (self.name,)
+
+
+def _dtype_named(name: str) -> dtype:
+    return ALIASES[name]
 
 
 bool_ = dtype("bool", np.bool_, BOOL, "BoolTensor")
@@ -119,7 +125,12 @@ def get_default_dtype() -> dtype:
 def set_default_dtype(d: dtype) -> None:
     """Set the floating dtype used for Python floats; only float32/float64 (and half
     precisions) are accepted, as in PyTorch."""
-    d = as_dtype(d)
+    if not isinstance(d, dtype):
+        # PyTorch takes only its dtype objects here, not Python's float or NumPy dtypes
+        raise TypeError(
+            "invalid dtype object: only floating-point types are supported as the default "
+            f"type, got {d!r}"
+        )
     if d.category != FLOAT:
         raise TypeError(
             f"only floating-point types are supported as the default type, got {d}"

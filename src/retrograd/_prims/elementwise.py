@@ -513,9 +513,11 @@ class ToCopy(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, dtype: np.dtype) -> np.ndarray:
-        if a.dtype.kind == "c" and dtype.kind != "c":
+        if a.dtype.kind == "c" and dtype.kind not in "cb":
             a = a.real
-        return a.astype(dtype)
+        # out-of-range values (inf -> int, 1e5 -> float16) convert silently, as in PyTorch
+        with np.errstate(over="ignore", invalid="ignore"):
+            return a.astype(dtype)
 
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:
