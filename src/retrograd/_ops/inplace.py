@@ -232,3 +232,6 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
                       (v,), "setitem")  # fmt: skip
     except IndexError as e:
         raise _index_error(e, self._data.shape) from None
+    except ValueError as e:  # NumPy's broadcast failure, as in the unrecorded branch above
+        raise RuntimeError(f"cannot assign a value of shape {list(v._data.shape)} to "
+                           f"{list(self._data.shape)}[{key!r}]: {e}") from None  # fmt: skip
