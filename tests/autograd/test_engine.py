@@ -67,6 +67,78 @@ def test_second_backward_adds_into_the_same_grad_tensor(rng):
     assert_close(g_r, g_t)
 
 
+def test_assigned_grad_is_accumulated_into_in_place(rng):
+    a = rng.standard_normal(3)
+
+    def program(lib):
+        x = leaf(lib, a)
+        g = lib.zeros(3, dtype=lib.float64)
+        x.grad = g
+        (x * x).sum().backward()
+        same = x.grad is g
+        del x.grad
+        return same, g, x.grad
+
+    (same_r, g_r, none_r), (same_t, g_t, none_t) = both(program)
+    assert same_r is same_t is True
+    assert none_r is None and none_t is None
+    assert_close(g_r, g_t)
+
+
+def test_assigning_a_grad_of_another_shape_or_dtype_is_refused():
+    raises_both(
+        lambda lib: setattr(lib.ones(3, requires_grad=True), "grad", lib.ones(2)),
+        RuntimeError,
+        re.escape("attempting to assign a gradient of size '[2]' to a tensor of size '[3]'"),
+    )
+    for lib in LIBS:
+        with pytest.raises(RuntimeError):
+            lib.ones(3, requires_grad=True).grad = lib.ones(3, dtype=lib.float64)
+
+
+def test_backward_of_a_leaf_and_grad_of_a_tensor_wrt_itself(rng):
+    a, g = rng.standard_normal(3), rng.standard_normal(3)
+
+    def program(lib):
+        x = leaf(lib, a)
+        x.backward(lib.tensor(g))
+        h = x * 2
+        (gx,) = lib.autograd.grad(x, x, lib.tensor(g))
+        (gh,) = lib.autograd.grad(h, h, lib.tensor(g))
+        return x.grad, gx, gh
+
+    for ours, theirs in zip(*both(program)):
+        assert_close(ours, theirs)
+
+
+def test_roots_sharing_a_graph_and_repeated_inputs(rng):
+    a = rng.standard_normal(3)
+
+    def program(lib):
+        x = leaf(lib, a)
+        y = (x * x).sum()
+        z = x.sin().sum()
+        lib.autograd.backward([y, y, z], [lib.tensor(1.0, dtype=lib.float64)] * 2 + [None])
+        g1, g2 = lib.autograd.grad((x.exp() * x).sum(), [x, x])
+        return x.grad, g1, g2
+
+    for ours, theirs in zip(*both(program)):
+        assert_close(ours, theirs)
+
+
+def test_gradient_that_requires_grad_gives_a_plain_grad_without_create_graph(rng):
+    a = rng.standard_normal(3)
+
+    def program(lib):
+        x = leaf(lib, a)
+        (x * 2).sum().backward(lib.tensor(3.0, dtype=lib.float64, requires_grad=True))
+        return x.grad.requires_grad, x.grad
+
+    (flag_r, g_r), (flag_t, g_t) = both(program)
+    assert flag_r is flag_t is False
+    assert_close(g_r, g_t)
+
+
 def _nonleaf_warning(lib: Any, access: Callable[[Any], Any]) -> list[str]:
     x = lib.ones(2, requires_grad=True)
     with warnings.catch_warnings(record=True) as caught:
@@ -351,6 +423,17 @@ def test_inputs_limits_accumulation_to_the_given_leaves(rng):
 
     for ours, theirs in zip(*both(program)):
         assert_close(ours, theirs)
+
+
+def test_input_outside_the_graph_gets_no_grad(rng):
+    a = rng.standard_normal(3)
+
+    def program(lib):
+        x, u = leaf(lib, a), leaf(lib, a)
+        (x * 2).sum().backward(inputs=[u])
+        return x.grad, u.grad
+
+    assert both(program) == ((None, None), (None, None))
 
 
 def test_nonleaf_input_gets_grad_and_retains_grad(rng):
