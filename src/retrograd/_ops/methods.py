@@ -12,6 +12,7 @@ from . import inplace as I
 from . import linalg_ops as L
 from . import reduce_ops as R
 from . import shape_ops as S
+from ._convert import is_scalar
 
 
 def _to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
@@ -92,15 +93,20 @@ def _rpow(self: Tensor, other: Any) -> Tensor:
     return E.pow(other, self)
 
 
+def _comparable(other: Any) -> bool:
+    # ``t == "a"`` or ``t == [1, 2]`` is plain False in PyTorch, not an error
+    return isinstance(other, Tensor) or is_scalar(other)
+
+
 def _eq_op(self: Tensor, other: Any) -> Any:
-    if other is None:
-        return False
+    if not _comparable(other):
+        return NotImplemented
     return E.eq(self, other)
 
 
 def _ne_op(self: Tensor, other: Any) -> Any:
-    if other is None:
-        return True
+    if not _comparable(other):
+        return NotImplemented
     return E.ne(self, other)
 
 
@@ -136,7 +142,7 @@ _METHODS: dict[str, Any] = {
     "broadcast_to": S.broadcast_to, "select": S.select, "narrow": S.narrow,
     "unbind": S.unbind, "flip": S.flip, "gather": S.gather, "nonzero": S.nonzero,
     # conversion and construction
-    "to": _to, "contiguous": _contiguous,
+    "to": _to, "contiguous": _contiguous, "cpu": lambda self, memory_format=None: self,
     "float": _cast(_dtype.float32), "double": _cast(_dtype.float64),
     "half": _cast(_dtype.float16), "bfloat16": _cast(_dtype.bfloat16),
     "long": _cast(_dtype.int64), "int": _cast(_dtype.int32), "short": _cast(_dtype.int16),
