@@ -24,19 +24,22 @@ def _blas() -> Any:
 def set_num_threads(n: int) -> None:
     """Use ``n`` threads in BLAS-backed operations (matmul and friends)."""
     global _requested
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise RuntimeError(f"set_num_threads expects a positive integer, got {n!r}")
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    if n < 1:
+        raise RuntimeError(f"set_num_threads expects a positive integer, got {n}")
     _blas().limit(limits=n, user_api="blas")
     _requested = n
 
 
 def get_num_threads() -> int:
     """The number of BLAS threads in use (the CPU count when BLAS reports none)."""
-    if _requested is not None:
-        return _requested
+    # read BLAS's live setting: a threadpoolctl limit set elsewhere is what matmul obeys
     infos = [i for i in _blas().info() if i.get("user_api") == "blas"]
     if infos:
         return int(infos[0]["num_threads"])
+    if _requested is not None:
+        return _requested
     import os
 
     return os.cpu_count() or 1
