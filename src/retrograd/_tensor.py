@@ -246,9 +246,21 @@ class Tensor:
             fresh = replay_view(self._base, self._view_chain)
         finally:
             _grad_state.enabled = prev
-        self._grad_fn = fresh._grad_fn
-        self._output_nr = fresh._output_nr
+        self._set_history(fresh._grad_fn, fresh._output_nr)
         return self._grad_fn
+
+    def _set_history(self, fn: _graph.Node | None, output_nr: int) -> None:
+        """Give this tensor a new grad_fn (after an in-place change). Hooks registered so far
+        stay with the old node, but a retain_grad hook moves along, as in PyTorch."""
+        old, old_nr = self._grad_fn, self._output_nr
+        self._grad_fn = fn
+        self._output_nr = output_nr
+        if self._retains_grad and old is not None and old._retain_hooks:
+            hook = old._retain_hooks.pop(old_nr, None)
+            if hook is not None and fn is not None:
+                if fn._retain_hooks is None:
+                    fn._retain_hooks = {}
+                fn._retain_hooks[output_nr] = hook
 
     @property
     def output_nr(self) -> int:

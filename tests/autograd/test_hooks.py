@@ -184,6 +184,22 @@ def test_hooks_fire_on_every_backward():
     assert both(program)[0] == both(program)[1]
 
 
+def test_hook_registered_before_an_inplace_change_sees_the_old_value_gradient():
+    def program(lib):
+        rec = Recorder()
+        x = lib.tensor(A, requires_grad=True)
+        y = x * 2
+        y.register_hook(rec("before"))
+        y.mul_(3)
+        y.register_hook(rec("after"))
+        (y * y).sum().backward()
+        return rec.log, x.grad
+
+    (log_r, g_r), (log_t, g_t) = both(program)
+    assert log_r == log_t
+    assert_close(g_r, g_t)
+
+
 # ---------------------------------------------------------------- post-accumulate-grad hooks
 def test_post_accumulate_grad_hook_sees_the_leaf_after_accumulation():
     def program(lib):

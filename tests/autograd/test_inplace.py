@@ -413,3 +413,59 @@ def test_failed_cast_in_place_changes_nothing():
     ours, theirs = both(program)
     assert ours == theirs
     assert ours[2][0] == "result type Float can't be cast to the desired output type Long"
+
+
+# ---------------------------------------------------------------- retain_grad after in-place
+def _retained_then_multiplied(lib, x):
+    y = x * 2
+    y.retain_grad()
+    y.mul_(3)
+    (y * y).sum().backward()
+    return y.grad, x.grad
+
+
+def _retained_then_changed_through_a_view(lib, x):
+    y = x * 2
+    y.retain_grad()
+    y[1:].mul_(3)
+    (y * y).sum().backward()
+    return y.grad, x.grad
+
+
+def _retained_view_then_changed(lib, x):
+    y = x * 2
+    v = y[1:]
+    v.retain_grad()
+    v.mul_(3)
+    (y * y).sum().backward()
+    return v.grad, x.grad  # v's new history is not on y's path: no gradient, as in PyTorch
+
+
+def _retained_view_then_base_changed(lib, x):
+    y = x * 2
+    v = y[:2]
+    v.retain_grad()
+    y.mul_(3)
+    (v * v).sum().backward()
+    return v.grad, x.grad
+
+
+def _input_changed_in_place(lib, x):
+    y = x * 2
+    y.mul_(3)
+    (y * y).sum().backward(inputs=[y])
+    return y.grad, x.grad
+
+
+RETAINED = [
+    _retained_then_multiplied,
+    _retained_then_changed_through_a_view,
+    _retained_view_then_changed,
+    _retained_view_then_base_changed,
+    _input_changed_in_place,
+]
+
+
+@pytest.mark.parametrize("program", RETAINED, ids=[f.__name__.strip("_") for f in RETAINED])
+def test_retained_grad_follows_the_tensor_through_inplace_changes(program):
+    assert_all_close(*both(lambda lib: program(lib, lib.tensor(A, requires_grad=True))))

@@ -102,17 +102,14 @@ def _rebase(self: Tensor, result: Tensor) -> None:
         result = expand(result, self._data.shape)
     base = self._base
     if base is None:
-        self._grad_fn = result._grad_fn
-        self._output_nr = result._output_nr
+        self._set_history(result._grad_fn, result._output_nr)
         return
     # The base's memory already holds the new values: ViewScatter(inplace=True) only records
     # that the viewed region of the base now comes from ``result``.
     new_base = apply(SP.ViewScatter, base, result, chain=self._view_chain, inplace=True)
-    base._grad_fn = new_base._grad_fn
-    base._output_nr = 0
+    base._set_history(new_base._grad_fn, 0)
     view = SP.replay_view(base, self._view_chain)
-    self._grad_fn = view._grad_fn
-    self._output_nr = view._output_nr
+    self._set_history(view._grad_fn, view._output_nr)
 
 
 # ---------------------------------------------------------------- the in-place surface
