@@ -43,6 +43,11 @@ def scalar_tensor(x: Any, dt: _dtype.dtype) -> Tensor:
         return x
     if isinstance(x, complex) and dt.category != _dtype.COMPLEX:
         raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+    if type(x) is int and dt.np.kind in "iu":
+        # PyTorch wraps an integer around to the result's width (uint8 + -3 adds 253)
+        if not -(2**63) <= x < 2**64:
+            raise OverflowError("int too big to convert")
+        return Tensor._wrap(np.array(x & 0xFFFF_FFFF_FFFF_FFFF, np.uint64).astype(dt.np))
     try:
         with np.errstate(over="raise"):
             arr = np.array(x, dtype=dt.np)

@@ -16,11 +16,26 @@ _T = Tensor
 
 
 def _binary(prim: Any, a: Any, b: Any, **params: Any) -> Tensor:
-    # fast path: two tensors of one dtype
-    if type(a) is _T and type(b) is _T and a._data.dtype == b._data.dtype:
-        return apply(prim, a, b, **params)
-    (ta, tb), dt = promote(a, b)
-    return apply_promoted(prim, dt, ta, tb, **params)
+    try:
+        # fast path: two tensors of one dtype
+        if type(a) is _T and type(b) is _T and a._data.dtype == b._data.dtype:
+            return apply(prim, a, b, **params)
+        (ta, tb), dt = promote(a, b)
+        return apply_promoted(prim, dt, ta, tb, **params)
+    except ValueError as e:
+        raise broadcast_error(e, a, b) from None
+
+
+def broadcast_error(e: ValueError, *operands: Any) -> Exception:
+    """PyTorch's RuntimeError when NumPy's ``e`` came from operands that do not broadcast
+    (checked only after NumPy failed, so the hot path pays nothing); else ``e`` itself."""
+    from .shape_ops import infer_size
+
+    try:
+        infer_size(*(x._data.shape if isinstance(x, Tensor) else () for x in operands))
+    except RuntimeError as err:
+        return err
+    return e
 
 
 def _scalar_fast(a: Tensor, b: Any) -> Tensor | None:
@@ -28,8 +43,10 @@ def _scalar_fast(a: Tensor, b: Any) -> Tensor | None:
     type (a float tensor with a real number, an int tensor with an int)."""
     tb = type(b)
     k = a._data.dtype.kind
-    if (tb is float or tb is int) and k in "fV" or tb is int and k in "iu":
+    if (tb is float or tb is int) and k in "fV":
         return Tensor._wrap(np.array(b, a._data.dtype))
+    if tb is int and k in "iu":
+        return scalar_tensor(b, a.dtype)  # wraps around, as PyTorch does
     return None
 
 
@@ -44,13 +61,15 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
 
 def sub(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Tensor:
     """input - alpha * other."""
-    if isinstance(input, Tensor) and input._data.dtype == np.bool_ and (
-        not isinstance(other, Tensor) or other._data.dtype == np.bool_
-    ):
+    ba, bb = (x._data.dtype == np.bool_ if isinstance(x, Tensor) else type(x) is bool
+              for x in (input, other))  # fmt: skip
+    if ba or bb:  # PyTorch refuses any bool operand, a Python bool included
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
-            "`^` or `logical_xor()` operator instead."
-        )
+            "`^` or `logical_xor()` operator instead." if ba and bb else
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )  # fmt: skip
     if isinstance(input, Tensor) and not isinstance(other, Tensor):
         c = _scalar_fast(input, other)
         if c is not None:
@@ -88,9 +107,12 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None, out: Any = 
     if dt.category < _dtype.FLOAT:
         dt = _dtype.get_default_dtype()
     ta, tb = (scalar_tensor(x, dt) for x in (input, other))
-    if ta._data.dtype == tb._data.dtype == dt.np:
-        return apply(P.Div, ta, tb)
-    return apply_promoted(P.Div, dt.np, ta, tb)
+    try:
+        if ta._data.dtype == tb._data.dtype == dt.np:
+            return apply(P.Div, ta, tb)
+        return apply_promoted(P.Div, dt.np, ta, tb)
+    except ValueError as e:
+        raise broadcast_error(e, ta, tb) from None
 
 
 true_divide = divide = div
@@ -195,7 +217,10 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         lo = min if min is not None else float("-inf")
         hi = max if max is not None else float("inf")
         (t, tlo, thi), dt = promote(input, lo, hi)
-        return apply_promoted(P.ClampTensor, dt, t, tlo, thi)
+        try:
+            return apply_promoted(P.ClampTensor, dt, t, tlo, thi)
+        except ValueError as e:
+            raise broadcast_error(e, t, tlo, thi) from None
     dt = result_type(input, min, max)
     if dt.np == input._data.dtype:
         return apply(P.Clamp, input, min=min, max=max)
@@ -227,10 +252,16 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
         )
     (ta, tb), dt = promote(input, other)
     if ta._data.dtype == dt and tb._data.dtype == dt:
-        return apply(P.Where, condition, ta, tb)
+        try:
+            return apply(P.Where, condition, ta, tb)
+        except ValueError as e:
+            raise broadcast_error(e, condition, ta, tb) from None
     # the condition stays bool: promote only the two value operands
     arrays = [condition._data, ta._data.astype(dt, copy=False), tb._data.astype(dt, copy=False)]
-    return _apply(P.Where, (condition, ta, tb), arrays, {})
+    try:
+        return _apply(P.Where, (condition, ta, tb), arrays, {})
+    except ValueError as e:
+        raise broadcast_error(e, condition, ta, tb) from None
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
@@ -285,12 +316,23 @@ def imag(input: Tensor) -> Tensor:
 
 # ------------------------------------------------------------------ comparisons
 def _compare(ufunc: Any, name: str) -> Any:
+    ordered = name not in ("eq", "ne")  # complex numbers have no order (NumPy's is lexical)
+
     def op(input: Any, other: Any) -> Tensor:
         if isinstance(input, Tensor) and not isinstance(other, Tensor):
             tb = type(other)
-            if tb is float or tb is int or tb is bool:
+            if (tb is float or tb is int or tb is bool) and not (
+                ordered and input._data.dtype.kind == "c"
+            ):
+                if tb is int and input._data.dtype.kind in "iu":
+                    other = scalar_tensor(other, input.dtype)._data  # wraps, as PyTorch does
                 return Tensor._wrap(np.asarray(ufunc(input._data, other)))
         (ta, tb2), dt = promote(input, other)
+        if ordered and dt.kind == "c":
+            raise NotImplementedError(
+                f"\"{name}_cpu\" not implemented for "
+                f"'{_dtype._FROM_NP[dt]._legacy.removesuffix('Tensor')}'"
+            )
         a, b = ta._data, tb2._data
         if a.dtype != dt:
             a = a.astype(dt)
@@ -299,9 +341,7 @@ def _compare(ufunc: Any, name: str) -> Any:
         try:
             return Tensor._wrap(np.asarray(ufunc(a, b)))
         except ValueError as e:
-            raise RuntimeError(
-                f"{name}: the shapes {list(a.shape)} and {list(b.shape)} do not broadcast"
-            ) from e
+            raise broadcast_error(e, ta, tb2) from None
 
     op.__name__ = name
     op.__doc__ = f"Elementwise ``{name}`` comparison; a bool tensor outside the graph."

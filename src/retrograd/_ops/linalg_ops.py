@@ -6,6 +6,7 @@ from .._prims import linalg as P
 from .._prims._core import apply
 from .._tensor import Tensor
 from ._convert import check_tensor
+from .shape_ops import infer_size
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -42,7 +43,12 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {input.dtype} != {other.dtype}"
         )
-    return apply(prim, input, other)
+    try:
+        return apply(prim, input, other)
+    except ValueError:
+        # NumPy failed to broadcast the batch dims: PyTorch's message names them
+        infer_size(input._data.shape[:-2], other._data.shape[:-2])
+        raise
 
 
 mm = matmul

@@ -216,6 +216,24 @@ def broadcast_to(input: Tensor, size: Any) -> Tensor:
     return expand(input, size)
 
 
+def infer_size(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape operands of ``shapes`` broadcast to, folded left to right as PyTorch's
+    TensorIterator does; its RuntimeError (naming the first clashing sizes) otherwise."""
+    out: tuple[int, ...] = ()
+    for shape in shapes:
+        n = max(len(out), len(shape))
+        a, b = (1,) * (n - len(out)) + out, (1,) * (n - len(shape)) + tuple(shape)
+        for i in range(n - 1, -1, -1):  # PyTorch reports the last clashing dim
+            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) "
+                    f"at non-singleton dimension {i} (operand shapes: "
+                    f"{', '.join(str(list(s)) for s in shapes)})"
+                )
+        out = tuple(y if x == 1 else x for x, y in zip(a, b))
+    return out
+
+
 def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     """Sum a broadcast gradient back to ``shape`` (ValueError when it does not broadcast)."""
     gshape = g._data.shape

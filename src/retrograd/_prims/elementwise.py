@@ -450,7 +450,7 @@ class ClampTensor(Primitive):
         na, nlo, nhi = ctx.needs_input_grad
         return (
             g * ((a >= lo) & (a <= hi)) if na else None,
-            g * ((a < lo) & (lo <= hi)) if nlo else None,
+            g * ((a < lo) & (lo < hi)) if nlo else None,
             g * ((a > hi) | (lo > hi)) if nhi else None,
         )
 
@@ -458,7 +458,7 @@ class ClampTensor(Primitive):
     def jvp(ctx: Ctx, ta: Any, tlo: Any, thi: Any) -> Any:
         a, lo, hi = ctx.inputs
         out = None
-        for t, m in ((ta, (a >= lo) & (a <= hi)), (tlo, (a < lo) & (lo <= hi)),
+        for t, m in ((ta, (a >= lo) & (a <= hi)), (tlo, (a < lo) & (lo < hi)),
                      (thi, (a > hi) | (lo > hi))):  # fmt: skip
             if t is not None:
                 out = t * m if out is None else out + t * m
