@@ -277,7 +277,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
                 f"with {value.ndim} dimension(s)."
             )
-        if value.requires_grad:
+        if value.requires_grad or value._fw is not None:  # a gradient or a tangent to pass
             return where(mask, value.to(input.dtype), input)
         value = value.item()
     return apply(P.MaskedFill, input, mask, value=value)

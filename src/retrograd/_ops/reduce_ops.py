@@ -85,9 +85,11 @@ def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -
     if isinstance(dim, Tensor):
         other, dim = dim, None
     if other is not None:
-        from .elementwise_ops import where, ge, le
+        from .._prims.elementwise import Maximum, Minimum
+        from .elementwise_ops import _binary
 
-        return where((ge if is_max else le)(input, other), input, other)
+        # a primitive, not where(ge): PyTorch splits the gradient evenly at ties
+        return _binary(Maximum if is_max else Minimum, input, other)
     if input.is_complex():
         raise RuntimeError(f"{name}(): does not support complex input")
     if dim is None:

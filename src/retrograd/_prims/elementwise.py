@@ -588,3 +588,34 @@ class Imag(Primitive):
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
         return t.imag
+
+
+class Maximum(Elementwise):
+    """maximum(a, b), PyTorch's MaximumBackward0: a tie splits the gradient evenly; where
+    either side is NaN neither comparison holds and both get the whole gradient (while the
+    tangent, by PyTorch's forward formula, is b's)."""
+
+    save_inputs = (0, 1)
+    forward = staticmethod(lambda ctx, a, b: np.maximum(a, b))
+    picks_a = staticmethod(lambda a, b: a > b)
+    picks_b = staticmethod(lambda a, b: a < b)
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        w = 1 - (a == b).to(a.dtype) * 0.5
+        return w.masked_fill(cls.picks_b(a, b), 0), w.masked_fill(cls.picks_a(a, b), 0)
+
+    @classmethod
+    def jvp(cls, ctx: Ctx, ta: Any, tb: Any) -> Any:
+        a, b = ctx.inputs
+        w = ((a == b).to(a.dtype) * 0.5).masked_fill(cls.picks_a(a, b), 1)
+        terms = [t * d for t, d in ((ta, w), (tb, 1 - w)) if t is not None]
+        return terms[0] if len(terms) == 1 else terms[0] + terms[1]
+
+
+class Minimum(Maximum):
+    """minimum(a, b), PyTorch's MinimumBackward0 (ties and NaN as ``Maximum``)."""
+
+    forward = staticmethod(lambda ctx, a, b: np.minimum(a, b))
+    picks_a = staticmethod(lambda a, b: a < b)
+    picks_b = staticmethod(lambda a, b: a > b)

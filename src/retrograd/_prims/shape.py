@@ -226,17 +226,20 @@ def replay_view(t: Any, chain: tuple[Any, ...]) -> Any:
 class Cat(Linear):
     @staticmethod
     def forward(ctx: Ctx, *arrays: np.ndarray, dim: int) -> np.ndarray:
-        ctx.sizes = [a.shape[dim] if a.ndim else 0 for a in arrays]
-        return np.concatenate([a for a in arrays if a.ndim], axis=dim)
+        # legacy empty 1-D tensors take no part, as in PyTorch; their gradient is empty
+        ctx.skipped = [a.ndim == 1 and a.size == 0 for a in arrays]
+        ctx.sizes = [0 if s else a.shape[dim] for a, s in zip(arrays, ctx.skipped)]
+        kept = [a for a, s in zip(arrays, ctx.skipped) if not s]
+        return np.concatenate(kept or arrays[:1], axis=dim)
 
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> tuple[Any, ...]:
         dim = ctx.params["dim"]
         out, start = [], 0
         lead = (slice(None),) * dim
-        for n, size in zip(ctx.needs_input_grad, ctx.sizes):
-            out.append(g[lead + (slice(start, start + size),)] if n and size else
-                       (g.new_zeros(()) if n else None))  # fmt: skip
+        for n, size, skip in zip(ctx.needs_input_grad, ctx.sizes, ctx.skipped):
+            out.append(None if not n else g.new_zeros((0,)) if skip else
+                       g[lead + (slice(start, start + size),)])  # fmt: skip
             start += size
         return tuple(out)
 

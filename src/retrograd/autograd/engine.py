@@ -320,6 +320,10 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
 
     prev_mode = _grad_state.enabled
     _grad_state.enabled = create_graph
+    # Rules meet inf * 0 and the like at edges (pow at a zero base...), where PyTorch is
+    # silent: NumPy's floating-point warnings are off for the pass (one switch per pass).
+    quiet = np.errstate(all="ignore")
+    quiet.__enter__()
     try:
         while heap:
             node = pop(heap)[2]
@@ -364,6 +368,7 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
                     tie += 1
     finally:
         _grad_state.enabled = prev_mode
+        quiet.__exit__(None, None, None)
     return captured
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 if TYPE_CHECKING:
     from .._tensor import Tensor
 
@@ -127,7 +129,9 @@ def propagate(prim: Any, ctx: Any, inputs: tuple[Tensor, ...], results: list[Ten
         # tangents of tangents at the same level.
         _suppressed.add(level)
         try:
-            touts = prim.jvp(ctx, *tangents)
+            # as in backward: edges meet inf * 0 (pow at a zero base), PyTorch is silent
+            with np.errstate(all="ignore"):
+                touts = prim.jvp(ctx, *tangents)
         finally:
             _suppressed.discard(level)
         if not isinstance(touts, (tuple, list)):

@@ -96,7 +96,8 @@ def _check_inputs(inputs: tuple[Any, ...]) -> None:
                 stacklevel=4,
             )
         arr = inp._data
-        if not all(st > 0 or sz <= 1 for st, sz in zip(arr.strides, arr.shape)):
+        # (NumPy gives empty arrays zero strides; with no elements nothing can overlap)
+        if arr.size and not all(st > 0 or sz <= 1 for st, sz in zip(arr.strides, arr.shape)):
             raise RuntimeError(
                 f"The {idx}th input has a dimension with stride 0. gradcheck only supports "
                 "inputs that are non-overlapping to be able to compute the numerical gradients "
@@ -613,7 +614,7 @@ def _test_batched_grad(inputs: Sequence[Any], output: Tensor, output_idx: int) -
 
     diff = [inputs[k] for k in _diff_inputs(inputs)]
     rng = np.random.default_rng(0)
-    gs = [_t.Tensor._wrap(rng.standard_normal(output._data.shape).astype(output._data.dtype))
+    gs = [_t.Tensor._wrap(np.asarray(rng.standard_normal(output._data.shape), output._data.dtype))
           for _ in range(2)]  # fmt: skip
     batched = _grad(output, diff, stack(gs), retain_graph=True, allow_unused=True,
                     is_grads_batched=True)  # fmt: skip
@@ -650,7 +651,7 @@ def _test_batched_forward_grad(func: Callable[..., Any], inputs: Sequence[Any]) 
             return jvp(lambda y: func(*primals[:k], y, *primals[k + 1 :]), (x.detach(),),
                        (t,))[1]  # fmt: skip
 
-        ts = [_t.Tensor._wrap(rng.standard_normal(x._data.shape).astype(x._data.dtype))
+        ts = [_t.Tensor._wrap(np.asarray(rng.standard_normal(x._data.shape), x._data.dtype))
               for _ in range(2)]  # fmt: skip
         got = _as_tuple(vmap(at)(stack(ts)))
         for j, res in enumerate(got):
@@ -776,7 +777,7 @@ def _random_grad_output(x: Tensor, noncontiguous: bool) -> Tensor:
     arr = rng.uniform(-1, 1, wide)
     if dt.kind == "c":
         arr = arr + 1j * rng.uniform(-1, 1, wide)
-    arr = arr.astype(dt)
+    arr = np.asarray(arr, dt)  # (a 0-d draw is a NumPy scalar, not an array)
     if wide != shape:
         arr = arr[..., ::2]
     t = _t.Tensor._wrap(arr)
