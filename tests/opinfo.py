@@ -347,6 +347,10 @@ def getitem_samples(m: Maker) -> list[Sample]:
         S(m(2, 3), mask([[True, False, True], [False, False, True]]), desc="bool mask"),
         S(m(2, 3), mask([False, True]), desc="bool mask on rows"),
         S(m.T(4, 3), (slice(1, None), idx([0, 0])), desc="transposed view"),
+        S(m(4, 3), slice(2, 2), desc="empty slice"),
+        S(m(4, 3), idx(np.zeros(0, np.int64)), desc="empty int tensor"),
+        S(m(), (), desc="0-d, empty tuple"),
+        S(m(), None, desc="0-d, None"),
     ]
 
 
@@ -547,7 +551,15 @@ op_db: list[OpInfo] = [
     OpInfo(
         "sum_dtype", lambda lib, x: lib.sum(x, dtype=lib.float64), unary_samples, covers=("sum",)
     ),  # fmt: skip
-    OpInfo("mean", _alias("mean"), reduce_samples, complex=True),
+    OpInfo(
+        "mean",
+        _alias("mean"),
+        lambda m: (
+            reduce_samples(m)
+            + [S(m(0, 3), desc="empty: nan"), S(m(0, 3), dim=1, desc="empty, non-empty dim")]
+        ),
+        complex=True,
+    ),
     OpInfo("amax", _alias("amax"), extreme_samples),
     OpInfo("amin", _alias("amin"), extreme_samples),
     OpInfo(

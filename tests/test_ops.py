@@ -17,7 +17,7 @@ import torch.autograd.forward_ad as tfw
 
 import retrograd as rg
 import retrograd.autograd.forward_ad as rfw
-from _torch_compare import assert_close
+from _torch_compare import assert_close, to_numpy
 from opinfo import C128, F64, Arg, Dtype, OpInfo, Sample, op_db
 from retrograd._ops import methods as _methods
 from retrograd.autograd import gradcheck, gradgradcheck
@@ -123,8 +123,7 @@ def close_or_zero(ours: Any, theirs: Any, tol: tuple[float, float], what: str) -
     if ours is None and theirs is None:
         return
     if ours is None or theirs is None:
-        present = ours if ours is not None else theirs
-        arr = present.detach().numpy() if isinstance(present, rg.Tensor) else present.numpy()
+        arr = to_numpy(ours if ours is not None else theirs)
         assert not np.any(arr != 0), f"{what}: one library gives None, the other non-zeros"
         return
     assert_close(ours.detach(), theirs.detach(), rtol=tol[0], atol=tol[1])

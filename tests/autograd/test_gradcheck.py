@@ -302,3 +302,24 @@ def test_inputs_are_left_unchanged() -> None:
     gradgradcheck(lambda a: a.exp(), (x,))
     np.testing.assert_array_equal(x.detach().numpy(), before)
     assert x.grad is None
+
+
+def test_empty_input_of_any_shape_is_accepted() -> None:
+    """NumPy gives empty arrays zero strides; they overlap nothing and are checkable, as
+    PyTorch's contiguous empty tensors are."""
+    for lib, check in ((torch, torch.autograd.gradcheck), (rg, gradcheck)):
+        x = lib.zeros(0, 3, dtype=lib.float64, requires_grad=True)
+        assert check(lambda a: a.sum(1) * 2, (x,), check_forward_ad=True)
+
+
+def test_batched_forward_grad_check_needs_vmap() -> None:
+    x = double(rg, [0.5, -1.0])
+    try:
+        from retrograd.func import vmap  # noqa: F401
+    except ImportError:
+        with pytest.raises(NotImplementedError, match="needs retrograd.func.vmap"):
+            gradcheck(lambda a: a.sin(), (x,), check_forward_ad=True,
+                      check_batched_forward_grad=True)  # fmt: skip
+    else:
+        assert gradcheck(lambda a: a.sin(), (x,), check_forward_ad=True,
+                         check_batched_forward_grad=True)  # fmt: skip
