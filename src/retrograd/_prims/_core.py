@@ -185,6 +185,7 @@ class PrimNode(Node):
         if ctx._saved is not None:
             ctx._saved = None
             ctx._freed = True
+            ctx._out_fw = None  # the saved output's tangent goes with it
 
     def _saved_values(self) -> tuple[Tensor, ...]:
         return self.ctx.saved_tensors
