@@ -412,10 +412,10 @@ op_db: list[OpInfo] = [
         binary_samples,
         covers=("add",),
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "add_operator", lambda lib, a, b: a + b, binary_samples, covers=("__add__",), complex=True
-    ),  # fmt: skip
+    ),
     OpInfo("radd", lambda lib, a: 2.5 + a, unary_samples, covers=("__radd__",), complex=True),
     _binary("sub", covers=("sub", "subtract", "__sub__"), complex=True),
     OpInfo(
@@ -424,11 +424,11 @@ op_db: list[OpInfo] = [
         binary_samples,
         covers=("sub",),
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo("rsub", lambda lib, a, b: lib.rsub(a, b), binary_samples, complex=True),
     OpInfo(
         "rsub_operator", lambda lib, a: 2.5 - a, unary_samples, covers=("__rsub__",), complex=True
-    ),  # fmt: skip
+    ),
     _binary("mul", covers=("mul", "multiply", "__mul__"), complex=True),
     OpInfo("rmul", lambda lib, a: 1.5 * a, unary_samples, covers=("__rmul__",), complex=True),
     OpInfo(
@@ -438,7 +438,7 @@ op_db: list[OpInfo] = [
         covers=("div", "divide", "true_divide", "__truediv__"),
         complex=True,
         domain=POSITIVE,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "rdiv",
         lambda lib, a: 2.5 / a,
@@ -446,16 +446,14 @@ op_db: list[OpInfo] = [
         covers=("__rtruediv__",),
         complex=True,
         domain=POSITIVE,
-    ),  # fmt: skip
+    ),
     _unary("neg", covers=("neg", "negative", "__neg__"), complex=True),
     OpInfo("pos", lambda lib, a: +a, unary_samples, covers=("__pos__",), complex=True),
     OpInfo(
         "pow_scalar", _alias("pow"), pow_scalar_samples, covers=("pow", "__pow__"), complex=True
-    ),  # fmt: skip
+    ),
     OpInfo("pow_operator", lambda lib, a, e: a**e, pow_scalar_samples, covers=("__pow__",)),
-    OpInfo(
-        "rpow", lambda lib, b, e: b**e, rpow_samples, covers=("__rpow__", "pow"), complex=True
-    ),  # fmt: skip
+    OpInfo("rpow", lambda lib, b, e: b**e, rpow_samples, covers=("__rpow__", "pow"), complex=True),
     OpInfo("pow_tensor", _alias("pow"), pow_tensor_samples, covers=("pow",), complex=True),
     _unary("square", complex=True),
     # elementwise functions ----------------------------------------------------
@@ -464,7 +462,7 @@ op_db: list[OpInfo] = [
     _unary("sqrt", complex=True, domain=POSITIVE),
     OpInfo(
         "sqrt_at_zero", _alias("sqrt"), lambda m: [S(m.of([0.0, 1.0]), edge=True)], covers=("sqrt",)
-    ),  # fmt: skip
+    ),
     _unary("sin", complex=True),
     _unary("cos", complex=True),
     _unary("tanh", complex=True),
@@ -480,7 +478,7 @@ op_db: list[OpInfo] = [
         lambda m: unary_samples(m) + [S(m.of([-1.0, 0.0, 2.0]), edge=True, desc="at 0")],
         covers=("abs", "absolute", "__abs__"),
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "sign",
         _alias("sign"),
@@ -503,11 +501,9 @@ op_db: list[OpInfo] = [
         lambda lib, x, lo, hi: lib.clamp(x, lo, hi),
         clamp_tensor_samples,
         covers=("clamp", "clip"),
-    ),  # fmt: skip
+    ),
     OpInfo("where", _alias("where"), where_samples, complex=True),
-    OpInfo(
-        "where_method", lambda lib, c, a, b: a.where(c, b), where_samples, covers=("where",)
-    ),  # fmt: skip
+    OpInfo("where_method", lambda lib, c, a, b: a.where(c, b), where_samples, covers=("where",)),
     OpInfo("masked_fill", _alias("masked_fill"), masked_fill_samples, complex=True),
     OpInfo("clone", _alias("clone"), unary_samples, complex=True),
     OpInfo("contiguous", _method("contiguous"), unary_samples, complex=True),
@@ -530,15 +526,13 @@ op_db: list[OpInfo] = [
         covers=("double", "float", "half", "bfloat16", "cdouble", "cfloat"),
         tol={F32: (1e-2, 1e-2), F64: (1e-2, 1e-2)},
         **LOW_PRECISION,
-    ),  # fmt: skip
+    ),
     # complex views ------------------------------------------------------------
     OpInfo("conj", _alias("conj"), unary_samples, complex=True),
     OpInfo("real", _alias("real"), unary_samples, complex=True),
     OpInfo("real_property", _prop("real"), unary_samples, covers=("real",), complex=True),
     OpInfo("imag", _alias("imag"), unary_samples, dtypes=(C64, C128)),
-    OpInfo(
-        "imag_property", _prop("imag"), unary_samples, covers=("imag",), dtypes=(C64, C128)
-    ),  # fmt: skip
+    OpInfo("imag_property", _prop("imag"), unary_samples, covers=("imag",), dtypes=(C64, C128)),
     # reductions ---------------------------------------------------------------
     OpInfo(
         "sum",
@@ -547,10 +541,10 @@ op_db: list[OpInfo] = [
             reduce_samples(m) + [S(m(0, 3), desc="empty"), S(m(0, 3), dim=0, desc="empty, dim")]
         ),
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "sum_dtype", lambda lib, x: lib.sum(x, dtype=lib.float64), unary_samples, covers=("sum",)
-    ),  # fmt: skip
+    ),
     OpInfo(
         "mean",
         _alias("mean"),
@@ -573,7 +567,7 @@ op_db: list[OpInfo] = [
             ]
         ),
         covers=("max",),
-    ),  # fmt: skip
+    ),
     OpInfo(
         "min_reduce",
         _alias("min"),
@@ -585,7 +579,7 @@ op_db: list[OpInfo] = [
             ]
         ),
         covers=("min",),
-    ),  # fmt: skip
+    ),
     OpInfo("max_dim", _alias("max"), max_dim_samples, covers=("max",)),
     OpInfo("min_dim", _alias("min"), max_dim_samples, covers=("min",)),
     OpInfo("max_binary", _alias("max"), max_binary_samples, covers=("max",)),
@@ -598,7 +592,7 @@ op_db: list[OpInfo] = [
         matmul_samples,
         covers=("__matmul__",),
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "mm",
         _alias("mm"),
@@ -608,7 +602,7 @@ op_db: list[OpInfo] = [
             if "2x2" in s.desc or "transposed" in s.desc or "empty" in s.desc
         ],
         complex=True,
-    ),  # fmt: skip
+    ),
     # shapes and views ----------------------------------------------------------
     OpInfo(
         "reshape",
@@ -622,30 +616,30 @@ op_db: list[OpInfo] = [
             S(m(0, 3), 3, 0, desc="empty"),
         ],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "reshape_method",
         lambda lib, x, *s: x.reshape(*s),
         lambda m: [S(m(2, 3), 3, -1), S(m(4), 2, 2)],
         covers=("reshape",),
-    ),  # fmt: skip
+    ),
     OpInfo(
         "view",
         lambda lib, x, *s: x.view(*s),
         lambda m: [S(m(2, 3), 3, 2), S(m(2, 3), -1), S(m(1), ()), S(m(), 1)],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo("view_as", lambda lib, x, y: x.view_as(y), lambda m: [S(m(2, 3), m(3, 2, rg=False))]),
     OpInfo(
         "reshape_as", lambda lib, x, y: x.reshape_as(y), lambda m: [S(m.T(2, 3), m(6, rg=False))]
-    ),  # fmt: skip
+    ),
     OpInfo(
         "transpose",
         _alias("transpose"),
         lambda m: [S(m(2, 3, 4), 0, 2), S(m(2, 3), -1, 0), S(m(3), 0, 0)],
         covers=("transpose", "swapaxes", "swapdims"),
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo("swapaxes", _alias("swapaxes"), lambda m: [S(m(2, 3, 4), 1, 2)]),
     OpInfo("swapdims", _alias("swapdims"), lambda m: [S(m.T(2, 3), 0, 1)]),
     OpInfo(
@@ -653,13 +647,13 @@ op_db: list[OpInfo] = [
         lambda lib, x, d: lib.permute(x, d),
         lambda m: [S(m(2, 3, 4), (2, 0, 1)), S(m(2, 3), (-1, 0)), S(m(), ())],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "permute_method",
         lambda lib, x, *d: x.permute(*d),
         lambda m: [S(m(2, 3, 4), 1, 2, 0)],
         covers=("permute",),
-    ),  # fmt: skip
+    ),
     OpInfo(
         "squeeze",
         _alias("squeeze"),
@@ -672,22 +666,22 @@ op_db: list[OpInfo] = [
             S(m()),
         ],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "unsqueeze",
         _alias("unsqueeze"),
         lambda m: [S(m(2, 3), 0), S(m(2, 3), -1), S(m(), 0), S(m.T(2, 3), 1)],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "expand",
         lambda lib, x, *s: x.expand(*s),
         lambda m: [S(m(3, 1), 3, 4), S(m(3, 1), 2, -1, 4), S(m(), 2, 3), S(m(1, 3), 0, 3)],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "expand_as", lambda lib, x, y: x.expand_as(y), lambda m: [S(m(3, 1), m(2, 3, 4, rg=False))]
-    ),  # fmt: skip
+    ),
     OpInfo("broadcast_to", _alias("broadcast_to"), lambda m: [S(m(3, 1), (2, 3, 4))]),
     OpInfo(
         "flatten",
@@ -700,20 +694,18 @@ op_db: list[OpInfo] = [
             S(m.T(3, 2)),
         ],
         complex=True,
-    ),  # fmt: skip
-    OpInfo(
-        "T", _prop("T"), lambda m: [S(m(2, 3)), S(m(3)), S(m(2, 3, 4))], complex=True
-    ),  # fmt: skip
+    ),
+    OpInfo("T", _prop("T"), lambda m: [S(m(2, 3)), S(m(3)), S(m(2, 3, 4))], complex=True),
     OpInfo("mT", _prop("mT"), lambda m: [S(m(2, 3)), S(m(2, 3, 4))], complex=True),
     OpInfo("H", _prop("H"), lambda m: [S(m(2, 3)), S(m.T(3, 2))], complex=True),
     OpInfo("mH", _prop("mH"), lambda m: [S(m(2, 3)), S(m(2, 3, 4))], complex=True),
     OpInfo("t", _alias("t"), lambda m: [S(m(2, 3)), S(m(3)), S(m())], complex=True),
     OpInfo(
         "getitem", lambda lib, x, i: x[i], getitem_samples, covers=("__getitem__",), complex=True
-    ),  # fmt: skip
+    ),
     OpInfo(
         "cat", _alias("cat"), cat_samples, covers=("cat", "concat", "concatenate"), complex=True
-    ),  # fmt: skip
+    ),
     OpInfo("stack", _alias("stack"), stack_samples, complex=True),
     OpInfo(
         "gather",
@@ -724,31 +716,31 @@ op_db: list[OpInfo] = [
             S(m.T(4, 3), -1, idx([[1], [1], [0], [2]])),
         ],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "flip",
         _alias("flip"),
         lambda m: [S(m(2, 3), (0,)), S(m(2, 3, 4), (0, 2)), S(m(2, 3), [-1]), S(m(0, 3), (1,))],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "select",
         _alias("select"),
         lambda m: [S(m(3, 4), 0, 1), S(m(3, 4), -1, -2), S(m.T(3, 4), 1, 0)],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "narrow",
         _alias("narrow"),
         lambda m: [S(m(4, 3), 0, 1, 2), S(m(4, 3), -1, 0, 3), S(m(4, 3), 1, 2, 0)],
         complex=True,
-    ),  # fmt: skip
+    ),
     OpInfo(
         "unbind",
         _alias("unbind"),
         lambda m: [S(m(3, 2)), S(m(3, 2), 1), S(m.T(2, 3), -1)],
         complex=True,
-    ),  # fmt: skip
+    ),
 ]
 
 op_by_name = {op.name: op for op in op_db}
