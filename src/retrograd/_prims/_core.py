@@ -220,15 +220,6 @@ def _fit_grad(node: Node, i: int, g: Tensor, meta: tuple[Any, ...]) -> Tensor:
     return g
 
 
-def _edge(t: Tensor) -> tuple[Node, int] | None:
-    fn = t._grad_fn
-    if fn is not None:
-        return (fn, t._output_nr)
-    if t._requires_grad:
-        return (accumulator_of(t), 0)
-    return None
-
-
 def apply(prim: type[Primitive], *inputs: Tensor, **params: Any) -> Any:
     """Run ``prim`` on tensors; record a node when grad mode is on and an input needs grad.
 
@@ -285,7 +276,7 @@ def _record(prim: type[Primitive], ctx: Ctx, inputs: tuple[Tensor, ...],
     """Create the node when some input requires grad: edges, saved tensors, grad_fn."""
     edges: list[Any] = []
     meta: list[Any] = []
-    needed = False
+    needs: list[bool] = []
     for t in inputs:
         fn = t._grad_fn
         if fn is not None:
@@ -297,16 +288,18 @@ def _record(prim: type[Primitive], ctx: Ctx, inputs: tuple[Tensor, ...],
         else:
             edges.append(None)
             meta.append(None)
+            needs.append(False)
             continue
-        needed = True
-        meta.append((t._data.shape, t._data.dtype))
-    if not needed:
+        needs.append(True)
+        a = t._data
+        meta.append((a.shape, a.dtype))
+    if True not in needs:
         return
-    ctx.needs_input_grad = tuple(e is not None for e in edges)
+    ctx.needs_input_grad = tuple(needs)
     ctx._n_out = len(results)
     if len(results) > 1:
         ctx._out_meta = [(r._data.shape, r._data.dtype) for r in results]
-    node = PrimNode(prim, ctx, tuple(edges), tuple(meta))
+    node = PrimNode(prim, ctx, edges, meta)
     saved = []
     for i in prim.save_inputs:
         t = inputs[i]
