@@ -52,7 +52,7 @@ def _check_values_and_grads(fn: Any, arrays: list[np.ndarray], grad: list[bool],
 BINARY = {"add": 3, "sub": 3, "mul": 3, "div": 3, "pow": 2}
 
 
-@settings(max_examples=25)
+@settings(max_examples=100)
 @given(
     name=st.sampled_from(sorted(BINARY)),
     dtype=st.sampled_from(["float64", "complex128"]),
@@ -73,7 +73,7 @@ def test_binary_op_broadcasts_values_and_grads_like_torch(name, dtype, shapes, s
     _check_values_and_grads(lambda lib, x, y: getattr(lib, name)(x, y), [a, b], grads, rng)
 
 
-@settings(max_examples=20)
+@settings(max_examples=60)
 @given(shapes=broadcastable_shapes(3), seed=seeds)
 def test_where_broadcasts_values_and_grads_like_torch(shapes, seed):
     rng = np.random.default_rng(seed)
@@ -86,13 +86,13 @@ def test_where_broadcasts_values_and_grads_like_torch(shapes, seed):
     )  # fmt: skip
 
 
-@settings(max_examples=25)
+@settings(max_examples=80)
 @given(shapes=broadcastable_shapes(3), bounds=st.sampled_from(["both", "min", "max"]),
        seed=seeds)  # fmt: skip
 def test_clamp_with_tensor_bounds_broadcasts_like_torch(shapes, bounds, seed):
     rng = np.random.default_rng(seed)
     # values on a coarse grid so that ties (x == min, x == max, min == max) happen
-    grid = (-1.0, -0.5, 0.0, 0.5, 1.0)
+    grid = (-1.0, 0.0, 1.0)
     arrays = [random_array(rng, s, grid=grid) for s in shapes]
 
     used = [True, bounds != "max", bounds != "min"]
@@ -122,7 +122,7 @@ def matmul_shapes(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return a, b
 
 
-@settings(max_examples=25)
+@settings(max_examples=80)
 @given(shapes=matmul_shapes(), seed=seeds)
 def test_matmul_broadcasts_batch_dims_values_and_grads_like_torch(shapes, seed):
     rng = np.random.default_rng(seed)
@@ -145,7 +145,7 @@ ERROR_OPS = {
 }  # fmt: skip
 
 
-@settings(max_examples=40)
+@settings(max_examples=80)
 @given(name=st.sampled_from(sorted(ERROR_OPS)), shapes=incompatible_shapes(),
        requires_grad=st.booleans())  # fmt: skip
 def test_shapes_that_do_not_broadcast_raise_torchs_runtime_error(name, shapes, requires_grad):
@@ -216,7 +216,7 @@ def _check_promotion(fn: Any, ours_args: list[Any], theirs_args: list[Any]) -> N
     assert_close(out, expected, rtol=tol, atol=tol)
 
 
-@settings(max_examples=60)
+@settings(max_examples=200)
 @given(name=st.sampled_from(sorted(PROMOTION_OPS)), a=operands(), b=operands(), seed=seeds)
 def test_binary_op_result_dtype_and_values_follow_torch_promotion(name, a, b, seed):
     assume(a[0] != "scalar" or b[0] != "scalar")
@@ -225,7 +225,7 @@ def test_binary_op_result_dtype_and_values_follow_torch_promotion(name, a, b, se
     _check_promotion(PROMOTION_OPS[name], [oa, ob], [ta, tb])
 
 
-@settings(max_examples=30)
+@settings(max_examples=100)
 @given(a=operands(), b=operands(), seed=seeds)
 def test_where_result_dtype_and_values_follow_torch_promotion(a, b, seed):
     rng = np.random.default_rng(seed)

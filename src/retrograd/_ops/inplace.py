@@ -202,10 +202,27 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
 
 def setitem(self: Tensor, key: Any, value: Any) -> None:
     """``self[key] = value``; recorded as an index_put on the old value when needed."""
-    from .shape_ops import _index_error, normalize_index
+    from .shape_ops import _index_error, getitem, normalize_index, split_index
 
     idx, basic = normalize_index(key)
     check_inplace(self)
+    arrays = [i for i in idx if isinstance(i, np.ndarray) or type(i) is bool]
+    masked_fill = len(arrays) == 1 and getattr(arrays[0], "dtype", None) == np.bool_
+    if not basic and isinstance(value, Tensor) and value._data.dtype != self._data.dtype and not (
+        value._data.size == 1 and masked_fill
+    ):  # PyTorch casts only a one-element value through a lone mask (its masked_fill path)
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{self.dtype._legacy.removesuffix('Tensor')} for the destination and "
+            f"{value.dtype._legacy.removesuffix('Tensor')} for the source."
+        )
+    split = None if basic else split_index(idx, self._data.ndim)
+    if split is not None:  # PyTorch's order: the ints select a view, the arrays index into it
+        try:
+            view = getitem(self, split[0])
+        except IndexError as e:
+            raise _index_error(e, self._data.shape, idx) from None
+        return setitem(view, split[1], value)
     val_grad = isinstance(value, Tensor) and value.requires_grad
     if not (_grad_state.enabled and (self.requires_grad or val_grad)):
         v = value._data if isinstance(value, Tensor) else value
@@ -214,7 +231,7 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
         try:
             self._data[idx] = v
         except IndexError as e:
-            raise _index_error(e, self._data.shape) from None
+            raise _index_error(e, self._data.shape, idx) from None
         except ValueError as e:
             raise RuntimeError(f"cannot assign a value of shape {np.shape(v)} to "
                                f"{list(self._data.shape)}[{key!r}]: {e}") from None  # fmt: skip
@@ -224,11 +241,14 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
         v = value if value._data.dtype == self._data.dtype else value.to(self.dtype)
     else:
         v = Tensor._wrap(np.array(value, self._data.dtype))
+    lead = next((i for i, s in enumerate(v._data.shape) if s != 1), v._data.ndim)
+    if lead:  # PyTorch drops the value's leading size-1 dims, so they get no gradient dims
+        v = v.reshape(v._data.shape[lead:])
     try:
         apply_inplace(self, lambda old: apply(SP.IndexPut, old, v, idx=idx, basic=basic),
                       (v,), "setitem")  # fmt: skip
     except IndexError as e:
-        raise _index_error(e, self._data.shape) from None
+        raise _index_error(e, self._data.shape, idx) from None
     except ValueError as e:  # NumPy's broadcast failure, as in the unrecorded branch above
         raise RuntimeError(f"cannot assign a value of shape {list(v._data.shape)} to "
                            f"{list(self._data.shape)}[{key!r}]: {e}") from None  # fmt: skip

@@ -272,6 +272,8 @@ def _index_item(x: Any) -> tuple[Any, bool]:
         return int(x), True
     if isinstance(x, Tensor):
         a = x._data
+        if a.ndim == 0 and a.dtype.kind in "iu" and a.dtype != np.uint8:
+            return int(a), True  # PyTorch selects with a 0-d integer tensor: a view
     else:
         try:
             a = np.asarray(x)
@@ -302,8 +304,83 @@ def normalize_index(key: Any) -> tuple[tuple[Any, ...], bool]:
     return tuple(out), basic
 
 
-def _index_error(e: Exception, shape: tuple[int, ...]) -> Exception:
+def _consumed(idx: tuple[Any, ...]) -> int:
+    """How many dims of the indexed tensor the items of ``idx`` other than Ellipsis use."""
+    return sum(
+        i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1
+        for i in idx
+        if i is not None and i is not Ellipsis and type(i) is not bool
+    )
+
+
+def split_index(idx: tuple[Any, ...],
+                ndim: int) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:  # fmt: skip
+    """An advanced index as a basic index and the advanced rest, to apply one after the
+    other the way PyTorch does (None when NumPy's single step already agrees).
+
+    PyTorch applies ints, slices and None first and the index arrays to what results, so a
+    slice between an int and an array does not move the indexed dims to the front as NumPy
+    (counting the int as an advanced index) would; and an Ellipsis spanning no dims does not
+    part two arrays, as it does in NumPy, so the rest spells it out as slices. A Python bool
+    is a new dim indexed by ``[0]`` (True) or ``[]`` (False), an index array like any other.
+    """
+    if not any(type(i) is int or type(i) is bool or i is Ellipsis for i in idx):
+        return None
+    first: list[Any] = []
+    rest: list[Any] = []
+    for i in idx:
+        if type(i) is int:
+            first.append(i)
+        elif type(i) is bool:
+            first.append(None)
+            rest.append(np.arange(int(i)))
+        elif isinstance(i, np.ndarray):
+            first.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
+            rest.append(i)
+        elif i is Ellipsis:
+            first.append(i)
+            rest.extend([slice(None)] * max(ndim - _consumed(idx), 0))
+        else:  # None or a slice
+            first.append(i)
+            rest.append(slice(None))
+    return tuple(first), tuple(rest)
+
+
+def _out_of_bounds(idx: tuple[Any, ...], shape: tuple[int, ...]) -> str | None:
+    """PyTorch's message for the first out-of-range index. Ints go first, numbered by their
+    position in the index; then index arrays, numbered among the dims the arrays index."""
+    spec = _consumed(idx)
+    src = 0
+    arrays: list[tuple[np.ndarray, int] | None] = []
+    for pos, i in enumerate(idx):
+        if i is None or type(i) is bool:
+            arrays += [None] if type(i) is bool else []
+        elif i is Ellipsis or isinstance(i, slice):
+            src += len(shape) - spec if i is Ellipsis else 1
+        elif isinstance(i, np.ndarray) and i.dtype == np.bool_:
+            arrays += [None] * i.ndim
+            src += i.ndim
+        elif src < len(shape):
+            size = shape[src]
+            if np.ndim(i) == 0:
+                if not -size <= int(i) < size:
+                    return f"index {int(i)} is out of bounds for dimension {pos} with size {size}"
+            else:
+                arrays.append((np.asarray(i), size))
+            src += 1
+    for k, entry in enumerate(arrays):
+        if entry is not None:
+            a, size = entry
+            bad = a[(a < -size) | (a >= size)]
+            if bad.size:
+                return f"index {bad.flat[0]} is out of bounds for dimension {k} with size {size}"
+    return None
+
+
+def _index_error(e: Exception, shape: tuple[int, ...], idx: tuple[Any, ...] = ()) -> Exception:
     msg = str(e)
+    if "out of bounds" in msg:
+        msg = _out_of_bounds(idx, shape) or msg
     if "too many indices" in msg:
         return IndexError(f"too many indices for tensor of dimension {len(shape)}")
     if "boolean index did not match" in msg:
@@ -324,10 +401,14 @@ def getitem(input: Tensor, key: Any) -> Tensor:
     else:
         idx, basic = normalize_index(key)
         prim = P.Slice if basic else P.Index
+    split = None if basic else split_index(idx, input._data.ndim)
     try:
+        if split is not None:
+            view = apply(P.Slice, input, idx=split[0], basic=True)
+            return apply(prim, view, idx=split[1], basic=False)
         return apply(prim, input, idx=idx, basic=basic)
     except IndexError as e:
-        raise _index_error(e, input._data.shape) from None
+        raise _index_error(e, input._data.shape, idx) from None
 
 
 def flip(input: Tensor, dims: Any) -> Tensor:
