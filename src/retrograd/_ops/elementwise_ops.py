@@ -85,6 +85,28 @@ def _rsub_op(self: Tensor, other: Any) -> Tensor:
     return sub(other, self)
 
 
+def _operator(prim: Any, general: Any, kinds: str) -> Any:
+    """``Tensor.__mul__`` and friends: a tensor of the same dtype, or a Python number with
+    a floating tensor, goes straight to the primitive; everything else to ``general``."""
+
+    def op(self: Tensor, other: Any) -> Tensor:
+        to = type(other)
+        a = self._data
+        if to is _T:
+            if other._data.dtype == a.dtype and a.dtype.kind in kinds:
+                try:
+                    return apply(prim, self, other)
+                except ValueError as e:
+                    raise broadcast_error(e, self, other) from None
+        elif (to is float or to is int) and a.dtype.kind in "fV":
+            return apply(prim, self, _T._wrap(np.array(other, a.dtype)))
+        return general(self, other)
+
+    op.__name__ = general.__name__
+    op.__doc__ = general.__doc__
+    return op
+
+
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """other - alpha * input."""
     return sub(other, input, alpha=alpha)
@@ -92,7 +114,7 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
 
 def mul(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """input * other."""
-    if isinstance(input, Tensor) and not isinstance(other, Tensor):
+    if type(other) is not _T and isinstance(input, Tensor) and not isinstance(other, Tensor):
         c = _scalar_fast(input, other)
         if c is not None:
             return apply(P.Mul, input, c)
@@ -402,3 +424,10 @@ def bitwise_not(input: Tensor) -> Tensor:
 
 def isnan(input: Tensor) -> Tensor:
     return Tensor._wrap(np.asarray(np.isnan(input._data)))
+
+
+# the operators, fast for the common operand types (see _operator)
+add_op = _operator(P.Add, add, "fcViu")
+sub_op = _operator(P.Sub, sub, "fcViu")
+mul_op = _operator(P.Mul, mul, "fcViub")
+div_op = _operator(P.Div, div, "fcV")

@@ -157,8 +157,8 @@ _METHODS: dict[str, Any] = {
     "abs_": I.abs_, "clamp_": I.clamp_, "clip_": I.clip_, "fill_": I.fill_,
     "zero_": I.zero_, "copy_": I.copy_, "masked_fill_": I.masked_fill_,
     # operators
-    "__add__": E.add, "__radd__": E.add, "__sub__": E.sub, "__rsub__": E._rsub_op,
-    "__mul__": E.mul, "__rmul__": E.mul, "__truediv__": E.div,
+    "__add__": E.add_op, "__radd__": E.add_op, "__sub__": E.sub_op, "__rsub__": E._rsub_op,
+    "__mul__": E.mul_op, "__rmul__": E.mul_op, "__truediv__": E.div_op,
     "__rtruediv__": _reflect(E.div), "__neg__": E.neg, "__pos__": lambda self: self,
     "__abs__": E.abs, "__pow__": E.pow, "__rpow__": _rpow, "__matmul__": L.matmul,
     "__rmatmul__": _matmul_r, "__eq__": _eq_op, "__ne__": _ne_op, "__lt__": E.lt,

@@ -227,7 +227,10 @@ def apply(prim: type[Primitive], *inputs: Tensor, **params: Any) -> Any:
     """
     if not (_grad_state.enabled or _fw.active or prim.view):
         # nothing to record (e.g. rules running in a plain backward): no context to keep
-        out = prim.forward(_SCRATCH, *[t._data for t in inputs], **params)
+        if len(inputs) == 2:
+            out = prim.forward(_SCRATCH, inputs[0]._data, inputs[1]._data, **params)
+        else:
+            out = prim.forward(_SCRATCH, *[t._data for t in inputs], **params)
         if type(out) is np.ndarray:
             return _Tensor._wrap(out)
         if type(out) is tuple:
