@@ -141,6 +141,9 @@ ERROR_OPS = {
     "clamp": lambda lib, a, b: lib.clamp(a, b, b + 1),
     "lt": lambda lib, a, b: a < b,
     "eq": lambda lib, a, b: lib.eq(a, b),
+    "logical_and": lambda lib, a, b: lib.logical_and(a, b),
+    "bitwise_and": lambda lib, a, b: (a > 0) & (b > 0),
+    "masked_fill": lambda lib, a, b: a.masked_fill(b > 0, 0.0),
     "matmul": lambda lib, a, b: lib.matmul(a[..., None, None], b[..., None, None]),
 }  # fmt: skip
 

@@ -302,7 +302,10 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
         if value.requires_grad or value._fw is not None:  # a gradient or a tangent to pass
             return where(mask, value.to(input.dtype), input)
         value = value.item()
-    return apply(P.MaskedFill, input, mask, value=value)
+    try:
+        return apply(P.MaskedFill, input, mask, value=value)
+    except ValueError as e:
+        raise broadcast_error(e, mask, input) from None  # PyTorch names the mask first
 
 
 def to_dtype(input: Tensor, dtype: _dtype.dtype, copy: bool = False) -> Tensor:
@@ -383,7 +386,10 @@ def _logical(ufunc: Any, name: str) -> Any:
     def op(input: Any, other: Any) -> Tensor:
         a = input._data if isinstance(input, Tensor) else input
         b = other._data if isinstance(other, Tensor) else other
-        return Tensor._wrap(np.asarray(ufunc(a, b)))
+        try:
+            return Tensor._wrap(np.asarray(ufunc(a, b)))
+        except ValueError as e:
+            raise broadcast_error(e, input, other) from None
 
     op.__name__ = name
     return op
@@ -403,8 +409,11 @@ def _bitwise(ufunc: Any, logical: Any, name: str) -> Any:
         (ta, tb), dt = promote(input, other)
         if dt.kind not in "biu":
             raise RuntimeError(f'"{name}_cpu" not implemented for \'{_dtype._FROM_NP[dt].name}\'')
-        return Tensor._wrap(np.asarray(ufunc(ta._data.astype(dt, copy=False),
-                                             tb._data.astype(dt, copy=False))))  # fmt: skip
+        try:
+            return Tensor._wrap(np.asarray(ufunc(ta._data.astype(dt, copy=False),
+                                                 tb._data.astype(dt, copy=False))))  # fmt: skip
+        except ValueError as e:
+            raise broadcast_error(e, ta, tb) from None
 
     op.__name__ = name
     return op
