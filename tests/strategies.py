@@ -104,7 +104,7 @@ def has_repeats(shape: tuple[int, ...], desc: Any) -> bool:
 
 
 _adv_shapes = hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4)
-_rarely = st.sampled_from([False] * 5 + [True])  # unbiased, unlike small st.integers
+_rarely = st.sampled_from([False] * 5 + [True])  # one time in six
 
 
 def _slice(draw: st.DrawFn, size: int) -> slice:
