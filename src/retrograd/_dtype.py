@@ -132,9 +132,7 @@ def set_default_dtype(d: dtype) -> None:
             f"type, got {d!r}"
         )
     if d.category != FLOAT:
-        raise TypeError(
-            f"only floating-point types are supported as the default type, got {d}"
-        )
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
     _default.value = d
 
 

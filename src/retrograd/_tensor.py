@@ -341,9 +341,7 @@ class Tensor:
     ) -> _graph.RemovableHandle:
         """Run ``hook(tensor)`` after a gradient is accumulated into this leaf's ``.grad``."""
         if not self.requires_grad:
-            raise RuntimeError(
-                "cannot register a hook on a tensor that doesn't require gradient"
-            )
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
             raise RuntimeError(
                 "post accumulate grad hooks cannot be registered on non-leaf tensors"
@@ -442,8 +440,7 @@ class Tensor:
         if self._data.size != 1:
             what = "no values" if self._data.size == 0 else "more than one value"
             raise RuntimeError(
-                f"Boolean value of Tensor with {what} is ambiguous "
-                f"(shape {list(self._data.shape)})"
+                f"Boolean value of Tensor with {what} is ambiguous (shape {list(self._data.shape)})"
             )
         return bool(self._data.reshape(()))
 

@@ -66,9 +66,7 @@ def promote(*operands: Any) -> tuple[list[Tensor], np.dtype]:
 
 def check_tensor(x: Any, op: str, arg: str = "input") -> Tensor:
     if not isinstance(x, Tensor):
-        raise TypeError(
-            f"{op}(): argument '{arg}' must be Tensor, not {type(x).__name__}"
-        )
+        raise TypeError(f"{op}(): argument '{arg}' must be Tensor, not {type(x).__name__}")
     return x
 
 

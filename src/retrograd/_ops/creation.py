@@ -22,9 +22,7 @@ def _check_device(device: Any) -> None:
         return
     name = device if isinstance(device, str) else getattr(device, "type", str(device))
     if not str(name).startswith("cpu"):
-        raise RuntimeError(
-            f"retrograd runs on the CPU only; device {device!r} is not available"
-        )
+        raise RuntimeError(f"retrograd runs on the CPU only; device {device!r} is not available")
 
 
 def _finish(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
@@ -198,9 +196,7 @@ def _size(size: tuple[Any, ...]) -> tuple[int, ...]:
                 f"size must be a tuple of ints, but got an element of type {type(s).__name__}"
             )
         if s < 0:
-            raise RuntimeError(
-                f"Trying to create tensor with negative dimension {s}: {list(size)}"
-            )
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
     return tuple(int(s) for s in size)
 
 
@@ -549,4 +545,3 @@ def numel(input: Tensor) -> int:
 
 def is_nonzero(input: Tensor) -> bool:
     return bool(input)
-

@@ -180,7 +180,7 @@ sigmoid = _floating_unary(P.Sigmoid)
 def relu(input: Tensor) -> Tensor:
     """max(input, 0); the gradient at 0 is 0."""
     if input._data.dtype == np.bool_:
-        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+        raise RuntimeError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
     return apply(P.Relu, input)
 
 
@@ -355,7 +355,7 @@ def _compare(ufunc: Any, name: str) -> Any:
         (ta, tb2), dt = promote(input, other)
         if ordered and dt.kind == "c":
             raise NotImplementedError(
-                f"\"{name}_cpu\" not implemented for "
+                f'"{name}_cpu" not implemented for '
                 f"'{_dtype._FROM_NP[dt]._legacy.removesuffix('Tensor')}'"
             )
         a, b = ta._data, tb2._data
@@ -408,7 +408,7 @@ def _bitwise(ufunc: Any, logical: Any, name: str) -> Any:
     def op(input: Any, other: Any) -> Tensor:
         (ta, tb), dt = promote(input, other)
         if dt.kind not in "biu":
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{_dtype._FROM_NP[dt].name}\'')
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_dtype._FROM_NP[dt].name}'")
         try:
             return Tensor._wrap(np.asarray(ufunc(ta._data.astype(dt, copy=False),
                                                  tb._data.astype(dt, copy=False))))  # fmt: skip

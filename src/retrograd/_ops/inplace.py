@@ -208,8 +208,11 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     check_inplace(self)
     arrays = [i for i in idx if isinstance(i, np.ndarray) or type(i) is bool]
     masked_fill = len(arrays) == 1 and getattr(arrays[0], "dtype", None) == np.bool_
-    if not basic and isinstance(value, Tensor) and value._data.dtype != self._data.dtype and not (
-        value._data.size == 1 and masked_fill
+    if (
+        not basic
+        and isinstance(value, Tensor)
+        and value._data.dtype != self._data.dtype
+        and not (value._data.size == 1 and masked_fill)
     ):  # PyTorch casts only a one-element value through a lone mask (its masked_fill path)
         raise RuntimeError(
             "Index put requires the source and destination dtypes match, got "

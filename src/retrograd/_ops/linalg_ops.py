@@ -24,8 +24,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if ka != kb:
         sa, sb = list(input._data.shape), list(other._data.shape)
         if na == 1 and nb == 1:
-            msg = (f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have "
-                   "the same number of elements, but got {ka} and {kb} elements respectively")
+            msg = (
+                f"inconsistent tensor size, expected tensor [{ka}] and src [{kb}] to have "
+                "the same number of elements, but got {ka} and {kb} elements respectively"
+            )
             raise RuntimeError(msg.format(ka=ka, kb=kb))
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, sa))} and "

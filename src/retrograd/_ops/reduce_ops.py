@@ -97,9 +97,7 @@ def _max_min(input: Tensor, dim: Any, keepdim: bool, other: Any, is_max: bool) -
         return apply(P.MaxAll if is_max else P.MinAll, input, dim=None, keepdim=False)
     d = _wrap_dim(dim, input._data.ndim)
     if input._data.ndim and input._data.shape[d] == 0:
-        raise IndexError(
-            f"{name}(): Expected reduction dim {d} to have non-zero size."
-        )
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     vals, idx = apply(P.MaxDim if is_max else P.MinDim, input, dim=d, keepdim=keepdim)
     return (return_types_max if is_max else return_types_min)(vals, idx)
 

@@ -24,7 +24,9 @@ def _shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
         raise TypeError(f"shape must be a sequence of ints, got {shape!r}") from None
 
 
-def _infer(shape: tuple[int, ...], numel: int, op: str, in_shape: tuple[int, ...]) -> tuple[int, ...]:
+def _infer(
+    shape: tuple[int, ...], numel: int, op: str, in_shape: tuple[int, ...]
+) -> tuple[int, ...]:
     """Resolve one -1 in ``shape``; PyTorch's error when the sizes don't match."""
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
@@ -36,9 +38,7 @@ def _infer(shape: tuple[int, ...], numel: int, op: str, in_shape: tuple[int, ...
             known *= s
     if -1 in shape:
         if known == 0 or numel % known:
-            raise RuntimeError(
-                f"shape '{list(shape)}' is invalid for input of size {numel}"
-            )
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
     elif known != numel:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
@@ -154,7 +154,9 @@ swapaxes = swapdims = transpose
 def t(input: Tensor) -> Tensor:
     """Transpose a tensor of at most 2 dims."""
     if input._data.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D")
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, but self is {input._data.ndim}D"
+        )
     if input._data.ndim < 2:
         return apply(P.Alias, input)
     return transpose(input, 0, 1)
@@ -284,9 +286,7 @@ def _index_item(x: Any) -> tuple[Any, bool]:
         if a.size == 0 and a.dtype.kind == "f":
             a = a.astype(np.int64)
     if a.dtype.kind not in "biu":
-        raise IndexError(
-            "tensors used as indices must be long, int, byte or bool tensors"
-        )
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if a.dtype == np.uint8 and isinstance(x, Tensor):
         a = a.astype(bool)
     return a, False

@@ -40,9 +40,7 @@ class Elementwise(Primitive):
     def vjp(cls, ctx: Ctx, g: Any) -> tuple[Any, ...]:
         need = ctx.needs_input_grad
         ds = cls.partials(ctx, *cls._operands(ctx, len(need)))
-        return tuple(
-            None if not n or d is None else g * _conj(d) for n, d in zip(need, ds)
-        )
+        return tuple(None if not n or d is None else g * _conj(d) for n, d in zip(need, ds))
 
     @classmethod
     def jvp(cls, ctx: Ctx, *tangents: Any) -> Any:
@@ -525,8 +523,11 @@ class ToCopy(Primitive):
 
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
-        return t.to(ctx.out.dtype) if not (t.is_complex() and not ctx.out.is_complex()) \
+        return (
+            t.to(ctx.out.dtype)
+            if not (t.is_complex() and not ctx.out.is_complex())
             else t.real.to(ctx.out.dtype)
+        )
 
 
 class Clone(Primitive):

@@ -51,8 +51,7 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
                 )
             if t.requires_grad and not t.is_floating_point():
                 raise RuntimeError(
-                    "grad can be implicitly created only for real scalar outputs but got "
-                    f"{t.dtype}"
+                    f"grad can be implicitly created only for real scalar outputs but got {t.dtype}"
                 )
             a = t._data
             g = _T._wrap(np.ones(a.shape, a.dtype) if a.ndim else np.array(1, a.dtype))
@@ -71,9 +70,7 @@ def _make_grads(outputs: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]
             if g._data.dtype != t._data.dtype:
                 g = g.to(t.dtype)
         else:
-            raise TypeError(
-                f"gradients can be either Tensors or None, but got {type(g).__name__}"
-            )
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         out.append(g)
     return out
 
@@ -179,9 +176,7 @@ def _batched_grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], go: Seque
              create_graph, allow_unused=allow_unused, materialize_grads=materialize_grads)
         for b in range(n.pop())
     ]  # fmt: skip
-    return tuple(
-        None if col[0] is None else stack(list(col)) for col in zip(*rows)
-    )
+    return tuple(None if col[0] is None else stack(list(col)) for col in zip(*rows))
 
 
 def _discover(roots: list[_Node]) -> dict[_Node, int]:
