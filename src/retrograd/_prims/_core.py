@@ -127,26 +127,32 @@ class Primitive:
         raise NotImplementedError
 
 
-class PrimNode(Node):
-    """The grad_fn of a primitive's outputs: runs the rule and the generic checks."""
+class PrimNode(Node, Ctx):
+    """The grad_fn of a primitive's outputs, and the context its rule reads: saved tensors,
+    ``needs_input_grad``, ``params`` and whatever ``forward`` noted. One object per recorded
+    operation, as in PyTorch, where the node is the context."""
 
-    def __init__(self, prim: type[Primitive], ctx: Ctx, edges: tuple[Any, ...],
-                 in_meta: tuple[tuple[tuple[int, ...], np.dtype] | None, ...]) -> None:  # fmt: skip
+    def __init__(self, prim: type[Primitive], edges: list[Any], in_meta: list[Any],
+                 needs: tuple[bool, ...]) -> None:  # fmt: skip
         self._next = edges  # Node.__init__, inlined: one node is made per recorded op
         self._seq = next(_seq)
         self.prim = prim
-        self.ctx = ctx
         self.in_meta = in_meta
+        self.needs_input_grad = needs
+
+    @property
+    def _node(self) -> PrimNode:
+        # what _unpack names in its errors and gives saved outputs as their grad_fn
+        return self
 
     @property
     def num_outputs(self) -> int:  # type: ignore[override]
-        return self.ctx._n_out
+        return self._n_out
 
     def name(self) -> str:
         return self.prim.node_name
 
     def apply(self, grads: list[Tensor | None]) -> list[Tensor | None]:
-        ctx = self.ctx
         prim = self.prim
         if len(grads) == 1:
             if grads[0] is None:
@@ -155,13 +161,9 @@ class PrimNode(Node):
             return [None] * len(self._next)
         else:
             diff = prim.differentiable_outputs
-            grads = [g if g is not None or i not in diff else _zeros_for(ctx, i)
+            grads = [g if g is not None or i not in diff else _zeros_for(self, i)
                      for i, g in enumerate(grads)]  # fmt: skip
-        ctx._node = self
-        try:
-            out = prim.vjp(ctx, *grads)
-        finally:
-            ctx._node = None
+        out = prim.vjp(self, *grads)
         if not isinstance(out, (tuple, list)):
             out = (out,)
         if len(out) != len(self._next):
@@ -181,14 +183,10 @@ class PrimNode(Node):
 
     def release(self) -> None:
         """Free saved tensors; a later backward through this node raises."""
-        ctx = self.ctx
-        if ctx._saved is not None:
-            ctx._saved = None
-            ctx._freed = True
-            ctx._out_fw = None  # the saved output's tangent goes with it
-
-    def _saved_values(self) -> tuple[Tensor, ...]:
-        return self.ctx.saved_tensors
+        if self._saved is not None:
+            self._saved = None
+            self._freed = True
+            self._out_fw = None  # the saved output's tangent goes with it
 
 
 def _zeros_for(ctx: Ctx, i: int) -> Tensor:
@@ -251,7 +249,8 @@ def apply_promoted(prim: type[Primitive], dt: np.dtype, *inputs: Tensor, **param
 
 def _apply(prim: type[Primitive], inputs: tuple[Tensor, ...], arrays: list[np.ndarray],
            params: dict[str, Any]) -> Any:  # fmt: skip
-    ctx = Ctx()
+    node = _new_node(prim, inputs) if _grad_state.enabled else None
+    ctx = Ctx() if node is None else node
     ctx.params = params
     out = prim.forward(ctx, *arrays, **params)
     if type(out) is tuple:
@@ -264,8 +263,8 @@ def _apply(prim: type[Primitive], inputs: tuple[Tensor, ...], arrays: list[np.nd
         r._vc = base._vc
         r._base = base._base if base._base is not None else base
         r._view_chain = base._view_chain + ((prim, params),)
-    if _grad_state.enabled:
-        _record(prim, ctx, inputs, results)
+    if node is not None:
+        _record(node, prim, inputs, results)
     if _fw.active and any(t._fw is not None for t in inputs):
         _fw.propagate(prim, ctx, inputs, results)
         if prim.save_output and results[0]._fw is not None:
@@ -274,9 +273,8 @@ def _apply(prim: type[Primitive], inputs: tuple[Tensor, ...], arrays: list[np.nd
     return results[0] if type(out) is not tuple else tuple(results)
 
 
-def _record(prim: type[Primitive], ctx: Ctx, inputs: tuple[Tensor, ...],
-            results: list[Tensor]) -> None:  # fmt: skip
-    """Create the node when some input requires grad: edges, saved tensors, grad_fn."""
+def _new_node(prim: type[Primitive], inputs: tuple[Tensor, ...]) -> PrimNode | None:
+    """The node for this call when some input requires grad (None otherwise)."""
     edges: list[Any] = []
     meta: list[Any] = []
     needs: list[bool] = []
@@ -297,12 +295,17 @@ def _record(prim: type[Primitive], ctx: Ctx, inputs: tuple[Tensor, ...],
         a = t._data
         meta.append((a.shape, a.dtype))
     if True not in needs:
-        return
-    ctx.needs_input_grad = tuple(needs)
-    ctx._n_out = len(results)
+        return None
+    return PrimNode(prim, edges, meta, tuple(needs))
+
+
+def _record(node: PrimNode, prim: type[Primitive], inputs: tuple[Tensor, ...],
+            results: list[Tensor]) -> None:  # fmt: skip
+    """Save what the rule needs (with version snapshots) and make the node the outputs'
+    grad_fn."""
+    node._n_out = len(results)
     if len(results) > 1:
-        ctx._out_meta = [(r._data.shape, r._data.dtype) for r in results]
-    node = PrimNode(prim, ctx, edges, meta)
+        node._out_meta = [(r._data.shape, r._data.dtype) for r in results]
     saved = []
     for i in prim.save_inputs:
         t = inputs[i]
@@ -310,9 +313,9 @@ def _record(prim: type[Primitive], ctx: Ctx, inputs: tuple[Tensor, ...],
         saved.append(("in", t, t._vc[0], t._vc, (fn, t._output_nr) if fn is not None else None))
     if prim.save_output:
         r0 = results[0]
-        # the node's name, not the node: ctx -> node would be a reference cycle
+        # the name, not the node itself: a node holding itself would be a reference cycle
         saved.append(("out", r0._data, r0._vc[0], r0._vc, (prim.node_name, 0)))
-    ctx._saved = saved
+    node._saved = saved
     for k in prim.differentiable_outputs:
         r = results[k]
         if r._data.dtype.kind in "fcV":  # V: bfloat16

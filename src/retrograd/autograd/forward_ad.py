@@ -134,6 +134,8 @@ def propagate(prim: Any, ctx: Any, inputs: tuple[Tensor, ...], results: list[Ten
                 touts = prim.jvp(ctx, *tangents)
         finally:
             _suppressed.discard(level)
+            # the context may be the outputs' grad_fn: holding them would be a cycle
+            del ctx.inputs, ctx.out, ctx.outs
         if not isinstance(touts, (tuple, list)):
             touts = (touts,)
         for r, tg in zip(results, touts):
