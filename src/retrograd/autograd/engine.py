@@ -89,6 +89,14 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     """
     if grad_variables is not None:
         grad_tensors = grad_variables
+    if type(tensors) is _T and grad_tensors is None and inputs is None:
+        # the everyday ``loss.backward()``: one real single-element root, implicit gradient
+        a = tensors._data
+        if a.size == 1 and a.dtype.kind in "fV":
+            g = _T._wrap(np.ones(a.shape, a.dtype) if a.ndim else np.array(1, a.dtype))
+            keep = create_graph if retain_graph is None else retain_graph
+            _run((tensors,), [g], keep, create_graph, None, accumulate=True)
+            return
     tensors = _as_tuple(tensors)
     if inputs is not None:
         inputs = _as_tuple(inputs)
@@ -183,6 +191,7 @@ def _discover(roots: list[_Node]) -> dict[_Node, int]:
     """Count the incoming edges of every node reachable from the roots (iteratively)."""
     deps: dict[_Node, int] = dict.fromkeys(roots, 0)
     stack = list(deps)
+    push = stack.append
     while stack:
         for e in stack.pop()._next:
             if e is not None:
@@ -191,7 +200,8 @@ def _discover(roots: list[_Node]) -> dict[_Node, int]:
                     deps[child] += 1
                 else:
                     deps[child] = 1
-                    stack.append(child)
+                    if child._next:  # leaves (AccumulateGrad) have nothing to visit
+                        push(child)
     return deps
 
 
