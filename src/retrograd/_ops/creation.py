@@ -29,7 +29,10 @@ def _finish(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     _check_device(device)
     t = Tensor._wrap(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if arr.dtype.kind in "fcV":
+            t._requires_grad = True
+        else:
+            t.requires_grad_(True)  # raises PyTorch's error for integer and bool dtypes
     return t
 
 
@@ -57,6 +60,13 @@ def _to_array(data: Any) -> tuple[np.ndarray, bool]:
         return data, False
     if isinstance(data, np.generic):
         return np.asarray(data), False
+    if type(data) is list and _python_numbers_only(data):
+        # the everyday case, nested lists of Python numbers (a ragged one falls through to
+        # the general path and its error)
+        try:
+            return np.asarray(data), True
+        except ValueError:
+            pass
     leaves = _flat(data) if isinstance(data, (list, tuple)) else [data]
     _check_int64(leaves)
     if any(isinstance(x, (Tensor, np.generic, np.ndarray)) for x in leaves):
@@ -73,6 +83,28 @@ def _to_array(data: Any) -> tuple[np.ndarray, bool]:
     if arr.dtype.kind in "US":
         raise TypeError(f"new(): invalid data type '{arr.dtype.kind == 'U' and 'str'}'")
     return arr, True
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _python_numbers_only(data: list[Any]) -> bool:
+    """Whether ``data`` holds (nested lists/tuples of) Python numbers and ints in int64's
+    range only; then NumPy's own conversion infers what PyTorch infers."""
+    stack = [data]
+    while stack:
+        for v in stack.pop():
+            t = type(v)
+            if t is float or t is bool or t is complex:
+                continue
+            if t is int:
+                if not _INT64_MIN <= v <= _INT64_MAX:
+                    return False
+            elif t is list or t is tuple:
+                stack.append(v)
+            else:
+                return False
+    return True
 
 
 def _check_int64(leaves: list[Any]) -> None:
@@ -140,6 +172,8 @@ def _cast(arr: np.ndarray, dt: np.dtype, checked: bool) -> np.ndarray:
     if checked and not _fits(arr, dt):
         name = _dtype._FROM_NP[dt].name
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    if arr.dtype == dt or arr.dtype.kind in "biu" and dt.kind in "fc" and dt.itemsize >= 4:
+        return np.array(arr, dtype=dt, copy=True)  # nothing to overflow: no errstate needed
     with np.errstate(over="ignore", invalid="ignore"):
         return np.array(arr, dtype=dt, copy=True)
 
