@@ -281,8 +281,9 @@ def _new_node(prim: type[Primitive], inputs: tuple[Tensor, ...]) -> PrimNode | N
     for t in inputs:
         fn = t._grad_fn
         if fn is not None:
-            if t._base is not None:
-                fn = t._view_grad_fn()
+            base = t._base
+            if base is not None and base._grad_fn is not None and base._grad_fn._seq > fn._seq:
+                fn = t._view_grad_fn()  # the base changed in place since: regenerate
             edges.append((fn, t._output_nr))
         elif t._requires_grad:
             edges.append((accumulator_of(t), 0))
