@@ -172,13 +172,15 @@ class PrimNode(Node, Ctx):
                 f"(expected {len(self._next)}, got {len(out)})"
             )
         res: list[Tensor | None] = []
-        for i, (g, meta) in enumerate(zip(out, self.in_meta)):
+        for g, meta in zip(out, self.in_meta):
             if g is None or meta is None:
                 res.append(None)
-            elif g._data.shape == meta[0] and g._data.dtype == meta[1]:
-                res.append(g)
             else:
-                res.append(_fit_grad(self, i, g, meta))
+                a = g._data
+                if a.shape == meta[0] and a.dtype == meta[1]:
+                    res.append(g)
+                else:
+                    res.append(_fit_grad(self, len(res), g, meta))
         return res
 
     def release(self) -> None:
