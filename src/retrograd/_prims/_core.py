@@ -145,10 +145,6 @@ class PrimNode(Node, Ctx):
         # what _unpack names in its errors and gives saved outputs as their grad_fn
         return self
 
-    @property
-    def num_outputs(self) -> int:  # type: ignore[override]
-        return self._n_out
-
     def name(self) -> str:
         return self.prim.node_name
 
@@ -306,8 +302,8 @@ def _record(node: PrimNode, prim: type[Primitive], inputs: tuple[Tensor, ...],
             results: list[Tensor]) -> None:  # fmt: skip
     """Save what the rule needs (with version snapshots) and make the node the outputs'
     grad_fn."""
-    node._n_out = len(results)
     if len(results) > 1:
+        node.num_outputs = len(results)
         node._out_meta = [(r._data.shape, r._data.dtype) for r in results]
     saved = []
     for i in prim.save_inputs:
