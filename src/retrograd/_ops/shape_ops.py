@@ -391,17 +391,29 @@ def _index_error(e: Exception, shape: tuple[int, ...], idx: tuple[Any, ...] = ()
     return IndexError(msg.replace("axis", "dimension"))
 
 
+def _all_ints(key: Any) -> bool:
+    if type(key) is int:
+        return True
+    if type(key) is not tuple:
+        return False
+    for k in key:
+        if type(k) is not int:
+            return False
+    return True
+
+
 def getitem(input: Tensor, key: Any) -> Tensor:
     """``input[key]``: basic indexing gives a view; integer-array and boolean indexing a copy
     whose gradient adds up at repeated indices."""
-    if type(key) is int or type(key) is tuple and all(type(k) is int for k in key):
+    if _all_ints(key):
         # the common x[i] / x[i, j]; the trailing Ellipsis makes NumPy return a 0-d view
         # rather than a scalar copy, so the result shares memory as in PyTorch
         idx, basic, prim = (key, ...) if type(key) is int else key + (...,), True, P.Select
+        split = None
     else:
         idx, basic = normalize_index(key)
         prim = P.Slice if basic else P.Index
-    split = None if basic else split_index(idx, input._data.ndim)
+        split = None if basic else split_index(idx, input._data.ndim)
     try:
         if split is not None:
             view = apply(P.Slice, input, idx=split[0], basic=True)

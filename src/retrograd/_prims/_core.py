@@ -59,9 +59,12 @@ def _unpack(ctx: Ctx, saved: tuple[Any, ...]) -> Tensor:
         node = getattr(ctx, "_node", None)
         arr = obj if kind == "out" else obj._data
         who = ""
-        if producer:
-            fn = producer[0] if isinstance(producer[0], str) else producer[0].name()
-            who = f", which is output {producer[1]} of {fn},"
+        if kind == "in":  # named by its history now, as PyTorch does
+            fn = obj._grad_fn
+            if fn is not None:
+                who = f", which is output {obj._output_nr} of {fn.name()},"
+        elif producer:
+            who = f", which is output {producer[1]} of {producer[0]},"
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [{_Tensor._type_name(arr.dtype)} {list(arr.shape)}]{who} is "
@@ -308,8 +311,7 @@ def _record(node: PrimNode, prim: type[Primitive], inputs: tuple[Tensor, ...],
     saved = []
     for i in prim.save_inputs:
         t = inputs[i]
-        fn = t._grad_fn
-        saved.append(("in", t, t._vc[0], t._vc, (fn, t._output_nr) if fn is not None else None))
+        saved.append(("in", t, t._vc[0], t._vc, None))
     if prim.save_output:
         r0 = results[0]
         # the name, not the node itself: a node holding itself would be a reference cycle
