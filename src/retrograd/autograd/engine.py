@@ -302,6 +302,26 @@ def _call_tensor_hooks(node: _Node, grads: list[Any]) -> None:
                 fn(grads[nr])
 
 
+def _plan(
+    deps: dict[_Node, int], targets: Sequence[Tensor], accumulate: bool
+) -> tuple[dict[_Node, list[tuple[int, int]]], set[_Node], set[_Node]]:
+    """For ``inputs=``/``grad()``: where to capture each target's gradient, which nodes lie
+    on a path to a target, and which of those must run."""
+    captures: dict[_Node, list[tuple[int, int]]] = {}
+    target_nodes = set()
+    for k, t in enumerate(targets):
+        e = _graph.edge_of(t)
+        if e is None:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        target_nodes.add(e[0])
+        if not accumulate:
+            captures.setdefault(e[0], []).append((e[1], k))
+    needed = _needed(deps, target_nodes)
+    executes = {n for n in needed if n not in target_nodes or accumulate or
+                any(e is not None and e[0] in needed for e in n._next)}  # fmt: skip
+    return captures, needed, executes
+
+
 def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
          create_graph: bool, targets: Sequence[Tensor] | None,
          accumulate: bool) -> list[Any]:  # fmt: skip
@@ -314,23 +334,13 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
             )
         root_edges.append(e)
     deps = _discover([e[0] for e in root_edges])
-
-    captures: dict[_Node, list[tuple[int, int]]] = {}
-    needed: set[_Node] | None = None
-    executes: set[_Node] | None = None
-    if targets is not None:
-        target_nodes = set()
-        for k, t in enumerate(targets):
-            e = _graph.edge_of(t)
-            if e is None:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
-            target_nodes.add(e[0])
-            if not accumulate:
-                captures.setdefault(e[0], []).append((e[1], k))
-        needed = _needed(deps, target_nodes)
-        executes = {n for n in needed if n not in target_nodes or accumulate or
-                    any(e is not None and e[0] in needed for e in n._next)}  # fmt: skip
-    captured: list[Any] = [None] * (len(targets) if targets is not None else 0)
+    if targets is None:
+        captures: dict[_Node, list[tuple[int, int]]] = {}
+        needed = executes = None
+        captured: list[Any] = []
+    else:
+        captures, needed, executes = _plan(deps, targets, accumulate)
+        captured = [None] * len(targets)
 
     buffers: dict[_Node, list[Any]] = {}
     for (node, nr), g in zip(root_edges, root_grads):

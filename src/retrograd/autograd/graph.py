@@ -122,10 +122,6 @@ class AccumulateGrad(Node):
         self.variable = variable
         self._seq = float("inf")  # type: ignore[assignment]  # leaves run as soon as ready
 
-    @property
-    def _tensor_hooks_for_leaf(self) -> HookDict | None:
-        return self.variable._hooks
-
     def apply(self, grads: list[Tensor | None]) -> list[Tensor | None]:
         g = grads[0]
         if g is None:
