@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._fpe import quiet
 from ._core import Ctx, Primitive
 
 
@@ -139,7 +140,7 @@ class Div(Elementwise):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with quiet():
             return a / b
 
     @classmethod
@@ -157,7 +158,11 @@ class Div(Elementwise):
 # ------------------------------------------------------------------------- unary
 class Exp(Elementwise):
     save_output = True
-    forward = staticmethod(lambda ctx, a: np.exp(a))
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        with quiet():  # overflow / inf input: inf or nan, no warning (as PyTorch)
+            return np.exp(a)
 
     @classmethod
     def partials(cls, ctx: Ctx, a: Any, out: Any) -> tuple[Any]:
@@ -169,7 +174,7 @@ class Log(Elementwise):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with quiet():
             return np.log(a)
 
     @classmethod
@@ -182,7 +187,7 @@ class Sqrt(Elementwise):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
+        with quiet():
             return np.sqrt(a)
 
     @classmethod
@@ -192,7 +197,11 @@ class Sqrt(Elementwise):
 
 class Sin(Elementwise):
     save_inputs = (0,)
-    forward = staticmethod(lambda ctx, a: np.sin(a))
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        with quiet():  # overflow / inf input: inf or nan, no warning (as PyTorch)
+            return np.sin(a)
 
     @classmethod
     def partials(cls, ctx: Ctx, a: Any, out: Any) -> tuple[Any]:
@@ -201,7 +210,11 @@ class Sin(Elementwise):
 
 class Cos(Elementwise):
     save_inputs = (0,)
-    forward = staticmethod(lambda ctx, a: np.cos(a))
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        with quiet():  # overflow / inf input: inf or nan, no warning (as PyTorch)
+            return np.cos(a)
 
     @classmethod
     def partials(cls, ctx: Ctx, a: Any, out: Any) -> tuple[Any]:
@@ -225,7 +238,7 @@ class Sigmoid(Elementwise):
         if a.dtype.kind == "c":
             return 1 / (1 + np.exp(-a))
         # 1/(1+exp(-x)) overflows for very negative x; exp(x)/(1+exp(x)) is stable there.
-        with np.errstate(over="ignore"):
+        with quiet():
             e = np.exp(-np.abs(a))
         return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
 
@@ -302,7 +315,7 @@ class Sgn(Elementwise):
         if a.dtype.kind != "c":
             return np.sign(a)
         mag = np.abs(a)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with quiet():
             return np.where(mag == 0, 0, a / np.where(mag == 0, 1, mag)).astype(a.dtype)
 
     @classmethod
@@ -333,7 +346,7 @@ class PowScalar(Elementwise):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, exponent: Any) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet():
             return np.power(a, np.asarray(exponent, a.dtype)).astype(a.dtype, copy=False)
 
     @classmethod
@@ -361,7 +374,7 @@ class Pow(Elementwise):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet():
             return np.power(a, b)
 
     @classmethod
@@ -381,7 +394,7 @@ class RPowScalar(Elementwise):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, base: Any) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        with quiet():
             return np.power(np.asarray(base, a.dtype), a).astype(a.dtype, copy=False)
 
     @classmethod
@@ -514,7 +527,7 @@ class ToCopy(Primitive):
         if a.dtype.kind == "c" and dtype.kind not in "cb":
             a = a.real
         # out-of-range values (inf -> int, 1e5 -> float16) convert silently, as in PyTorch
-        with np.errstate(over="ignore", invalid="ignore"):
+        with quiet():
             return a.astype(dtype)
 
     @staticmethod

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._fpe import quiet
 from ._core import Ctx, Primitive, apply
 from .shape import Gather, Linear, ScatterAddZeros
 
@@ -45,7 +46,7 @@ class Mean(Linear):
         ctx.in_shape = a.shape
         n = a.size if dim is None else int(np.prod([a.shape[d] for d in dim]))
         ctx.count = n
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with quiet():
             out = np.sum(a, axis=dim, keepdims=keepdim) / np.asarray(n, a.dtype)
         return out.astype(a.dtype, copy=False)
 

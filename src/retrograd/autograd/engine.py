@@ -17,35 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._fpe import quiet_off as _quiet_off
+from .._fpe import quiet_on as _quiet_on
 from . import graph as _graph
 from .grad_mode import state as _grad_state
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
-
-try:
-    # np.errstate(all="ignore") costs about a microsecond per use, a noticeable share of a
-    # small backward; setting NumPy's error-state context variable directly is what it does.
-    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
-
-    _IGNORE = _make_extobj(all="ignore")
-
-    def _quiet_on() -> Any:
-        return _extobj_contextvar.set(_IGNORE)
-
-    def _quiet_off(token: Any) -> None:
-        _extobj_contextvar.reset(token)
-
-except ImportError:  # a NumPy without these internals: the public context manager
-
-    def _quiet_on() -> Any:
-        q = np.errstate(all="ignore")
-        q.__enter__()
-        return q
-
-    def _quiet_off(token: Any) -> None:
-        token.__exit__(None, None, None)
-
 
 _Node = _graph.Node
 _AccumulateGrad = _graph.AccumulateGrad

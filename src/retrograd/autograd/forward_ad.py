@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
+from .._fpe import quiet
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -130,7 +130,7 @@ def propagate(prim: Any, ctx: Any, inputs: tuple[Tensor, ...], results: list[Ten
         _suppressed.add(level)
         try:
             # as in backward: edges meet inf * 0 (pow at a zero base), PyTorch is silent
-            with np.errstate(all="ignore"):
+            with quiet():
                 touts = prim.jvp(ctx, *tangents)
         finally:
             _suppressed.discard(level)
