@@ -261,6 +261,7 @@ class Tensor:
                 if fn._retain_hooks is None:
                     fn._retain_hooks = {}
                 fn._retain_hooks[output_nr] = hook
+                fn._has_hooks = True
 
     @property
     def output_nr(self) -> int:
@@ -323,6 +324,7 @@ class Tensor:
         if fn._retain_hooks is None:
             fn._retain_hooks = {}
         fn._retain_hooks[self._output_nr] = retain
+        fn._has_hooks = True
         self._retains_grad = True
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _graph.RemovableHandle:
@@ -334,6 +336,8 @@ class Tensor:
             return _graph.add_hook(self._grad_fn._tensor_hook_dict(self._output_nr), hook)
         if self._hooks is None:
             self._hooks = _graph.HookDict()
+        if self._accumulator is not None:
+            self._accumulator._has_hooks = True
         return _graph.add_hook(self._hooks, hook)
 
     def register_post_accumulate_grad_hook(
@@ -360,7 +364,7 @@ class Tensor:
             create_graph: record the backward pass, making gradients differentiable.
             inputs: accumulate only into these tensors' ``.grad``.
         """
-        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, None, inputs)
 
     def detach(self) -> Tensor:
         """A tensor sharing memory and version counter with this one, outside the graph."""

@@ -226,8 +226,11 @@ def apply(prim: type[Primitive], *inputs: Tensor, **params: Any) -> Any:
     """
     if not (_grad_state.enabled or _fw.active or prim.view):
         # nothing to record (e.g. rules running in a plain backward): no context to keep
-        if len(inputs) == 2:
+        n = len(inputs)
+        if n == 2:
             out = prim.forward(_SCRATCH, inputs[0]._data, inputs[1]._data, **params)
+        elif n == 1:
+            out = prim.forward(_SCRATCH, inputs[0]._data, **params)
         else:
             out = prim.forward(_SCRATCH, *[t._data for t in inputs], **params)
         if type(out) is np.ndarray:
@@ -235,6 +238,8 @@ def apply(prim: type[Primitive], *inputs: Tensor, **params: Any) -> Any:
         if type(out) is tuple:
             return tuple(_Tensor._wrap(np.asarray(o)) for o in out)
         return _Tensor._wrap(np.asarray(out))
+    if len(inputs) == 1:
+        return _apply(prim, inputs, [inputs[0]._data], params)
     return _apply(prim, inputs, [t._data for t in inputs], params)
 
 

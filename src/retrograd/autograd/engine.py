@@ -356,10 +356,8 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
                         captured[k] = grads[nr]
                 if not runs:
                     continue
-            if (node._tensor_hooks is not None or node._retain_hooks is not None
-                    or type(node) is _AccumulateGrad and node.variable._hooks):  # fmt: skip
+            if node._has_hooks:
                 _call_tensor_hooks(node, grads)
-            if node._pre_hooks or node._post_hooks:
                 out = _call_node(node, grads)
             else:
                 out = node.apply(grads)

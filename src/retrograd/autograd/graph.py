@@ -65,6 +65,9 @@ class Node:
     # hooks registered on the tensors this node produced, keyed by output number
     _tensor_hooks: dict[int, HookDict] | None = None
     _retain_hooks: dict[int, Callable[[Tensor], None]] | None = None
+    # whether any of the above (or, for a leaf's AccumulateGrad, its tensor's hooks) was
+    # ever set: one check in the engine's loop instead of five
+    _has_hooks = False
 
     def __init__(self, next_edges: tuple[tuple[Node, int] | None, ...]) -> None:
         self._next = next_edges
@@ -93,17 +96,20 @@ class Node:
         """``fn(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
         if self._post_hooks is None:
             self._post_hooks = HookDict()
+        self._has_hooks = True
         return add_hook(self._post_hooks, fn)
 
     def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
         """``fn(grad_outputs)`` runs before this node; may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = HookDict()
+        self._has_hooks = True
         return add_hook(self._pre_hooks, fn)
 
     def _tensor_hook_dict(self, output_nr: int) -> HookDict:
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
+        self._has_hooks = True
         return self._tensor_hooks.setdefault(output_nr, HookDict())
 
     def __call__(self, *grads: Tensor | None) -> Any:
@@ -120,6 +126,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable: Tensor) -> None:
         super().__init__(())
         self.variable = variable
+        self._has_hooks = variable._hooks is not None  # its tensor's hooks run here
         self._seq = float("inf")  # type: ignore[assignment]  # leaves run as soon as ready
 
     def apply(self, grads: list[Tensor | None]) -> list[Tensor | None]:
