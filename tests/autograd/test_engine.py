@@ -5,7 +5,6 @@ order nodes run in. Each test runs one program in retrograd and in PyTorch on th
 from __future__ import annotations
 
 import re
-import time
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -666,6 +665,43 @@ def test_grad_fn_names_and_next_functions():
     assert ours == theirs
 
 
+NODE_NAME_PROGRAMS = {
+    "rsub": lambda lib, x: 1 - x,
+    "t": lambda lib, x: x.t(),
+    "T": lambda lib, x: x.T,
+    "mT": lambda lib, x: x.mT,
+    "select": lambda lib, x: x[0, 1],
+    "slice": lambda lib, x: x[:, 1:],
+    "index": lambda lib, x: x[[0, 1, 1]],
+    "view": lambda lib, x: x.view(6),
+    "sum": lambda lib, x: x.sum(),
+    "sum_dim": lambda lib, x: x.sum(0),
+    "mean": lambda lib, x: x.mean(),
+    "max": lambda lib, x: x.max(),
+    "max_dim": lambda lib, x: x.max(1)[0],
+    "pow_scalar": lambda lib, x: x**2,
+    "rpow": lambda lib, x: 2**x,
+    "pow_tensor": lambda lib, x: x**x,
+    "mm": lambda lib, x: x @ x.t(),
+    "dot": lambda lib, x: x[0] @ x[0],
+    "mv": lambda lib, x: x @ x[0],
+    "clamp": lambda lib, x: x.clamp(0, 1),
+    "to": lambda lib, x: x.to(lib.float64),
+    "cat": lambda lib, x: lib.cat([x, x]),
+    "stack": lambda lib, x: lib.stack([x, x]),
+    "where": lambda lib, x: lib.where(x > 0, x, 0.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NODE_NAME_PROGRAMS))
+def test_node_names_match_pytorch(name):
+    def program(lib):
+        return NODE_NAME_PROGRAMS[name](lib, lib.ones(2, 3, requires_grad=True)).grad_fn.name()
+
+    ours, theirs = both(program)
+    assert ours == theirs
+
+
 def test_accumulate_grad_node_holds_the_leaf():
     for lib in LIBS:
         x = lib.ones(2, requires_grad=True)
@@ -685,13 +721,9 @@ def test_deep_chain_backpropagates_iteratively_and_quickly():
     y = x
     for _ in range(n):
         y = y * 1.0 + 0.5  # every step adds two nodes
-    start = time.perf_counter()
-    y.backward()
-    elapsed = time.perf_counter() - start
+    y.backward()  # speed is the benchmarks' business (bench/), not a test's
     assert x.grad.item() == 1.0
     assert y.item() == 1.0 + 0.5 * n
-    # PyTorch takes about 0.3 s for this backward
-    assert elapsed < 10.0, f"backward through {2 * n} nodes took {elapsed:.1f} s"
 
 
 def _prehook_order(lib: Any, build: Callable[[Any, Any], Any]) -> list[str]:

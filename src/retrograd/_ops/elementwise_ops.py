@@ -81,7 +81,7 @@ def _rsub_op(self: Tensor, other: Any) -> Tensor:
     """``other - self`` (the reflected operator)."""
     c = _scalar_fast(self, other) if not isinstance(other, Tensor) else None
     if c is not None:
-        return apply(P.Sub, c, self)
+        return apply(P.Rsub, c, self)
     return sub(other, self)
 
 

@@ -159,7 +159,7 @@ def t(input: Tensor) -> Tensor:
         )
     if input._data.ndim < 2:
         return apply(P.Alias, input)
-    return transpose(input, 0, 1)
+    return apply(P.T, input, dim0=0, dim1=1)
 
 
 def numpy_T(input: Tensor) -> Tensor:

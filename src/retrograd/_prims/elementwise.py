@@ -100,6 +100,12 @@ def _conj_scalar(x: Any) -> Any:
     return x.conjugate() if isinstance(x, complex) else x
 
 
+class Rsub(Sub):
+    """number - tensor: Sub with the operands swapped, under PyTorch's node name."""
+
+    node_name = "RsubBackward1"
+
+
 class Neg(Primitive):
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:

@@ -85,6 +85,12 @@ class Transpose(Linear):
         return g.transpose(ctx.params["dim0"], ctx.params["dim1"])
 
 
+class T(Transpose):
+    """``t()``: a transpose of a matrix, under PyTorch's node name."""
+
+    node_name = "TBackward0"
+
+
 class Expand(Linear):
     """broadcast_to; the gradient is summed back to the input's shape by apply()."""
 
