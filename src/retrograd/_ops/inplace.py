@@ -113,27 +113,10 @@ def _rebase(self: Tensor, result: Tensor) -> None:
 
 
 # ---------------------------------------------------------------- the in-place surface
-def _inplace_binary(fn_name: str) -> Callable[..., Tensor]:
-    def method(self: Tensor, other: Any, *args: Any, **kwargs: Any) -> Tensor:
-        from . import elementwise_ops as E
+def _inplace(fn_name: str) -> Callable[..., Tensor]:
+    """The in-place form of an elementwise op: its operands (``other``, bounds...) decide,
+    with ``self``, whether the change is recorded."""
 
-        fn = getattr(E, fn_name)
-        return apply_inplace(self, lambda t: fn(t, other, *args, **kwargs), (other,), fn_name)
-
-    method.__name__ = fn_name + "_"
-    method.__doc__ = f"In-place ``{fn_name}``; returns self."
-    return method
-
-
-add_ = _inplace_binary("add")
-sub_ = _inplace_binary("sub")
-mul_ = _inplace_binary("mul")
-div_ = _inplace_binary("div")
-pow_ = _inplace_binary("pow")
-masked_fill_ = _inplace_binary("masked_fill")
-
-
-def _inplace_unary(fn_name: str) -> Callable[..., Tensor]:
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         from . import elementwise_ops as E
 
@@ -145,17 +128,24 @@ def _inplace_unary(fn_name: str) -> Callable[..., Tensor]:
     return method
 
 
-neg_ = _inplace_unary("neg")
-exp_ = _inplace_unary("exp")
-log_ = _inplace_unary("log")
-sqrt_ = _inplace_unary("sqrt")
-sin_ = _inplace_unary("sin")
-cos_ = _inplace_unary("cos")
-tanh_ = _inplace_unary("tanh")
-sigmoid_ = _inplace_unary("sigmoid")
-relu_ = _inplace_unary("relu")
-abs_ = _inplace_unary("abs")
-clamp_ = _inplace_unary("clamp")
+add_ = _inplace("add")
+sub_ = _inplace("sub")
+mul_ = _inplace("mul")
+div_ = _inplace("div")
+pow_ = _inplace("pow")
+masked_fill_ = _inplace("masked_fill")
+
+neg_ = _inplace("neg")
+exp_ = _inplace("exp")
+log_ = _inplace("log")
+sqrt_ = _inplace("sqrt")
+sin_ = _inplace("sin")
+cos_ = _inplace("cos")
+tanh_ = _inplace("tanh")
+sigmoid_ = _inplace("sigmoid")
+relu_ = _inplace("relu")
+abs_ = _inplace("abs")
+clamp_ = _inplace("clamp")
 clip_ = clamp_
 
 
