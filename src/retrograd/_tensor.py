@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 import numpy as np
 
@@ -92,6 +92,13 @@ class Tensor:
     _fw: dict[int, Tensor] | None = None
     _data: np.ndarray
     _vc: list[int]
+
+    if TYPE_CHECKING:
+        # The operations are attached from _ops/methods.py at import time; for the type
+        # checker, any attribute, operator or index of a tensor is some Tensor operation.
+        def __getattr__(self, name: str) -> Any: ...
+        def __getitem__(self, key: Any) -> Tensor: ...
+        def __add__(self, other: Any) -> Tensor: ...
 
     # ------------------------------------------------------------------ construction
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -519,7 +526,7 @@ class Tensor:
             new.__dict__.update(copy.deepcopy(user, memo))
         return new
 
-    def __reduce_ex__(self, proto: int) -> Any:
+    def __reduce_ex__(self, proto: SupportsIndex) -> Any:
         return (_rebuild, (self._data, self._requires_grad))
 
     @staticmethod

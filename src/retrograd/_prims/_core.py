@@ -40,6 +40,8 @@ class Ctx:
     params: dict[str, Any]
     _saved: list[tuple[Any, ...]] | None = None
     _freed = False
+    _out_meta: list[tuple[tuple[int, ...], np.dtype]]  # shapes/dtypes of several outputs
+    _out_fw: dict[int, Tensor] | None = None  # the saved output's forward tangents
 
     @property
     def saved_tensors(self) -> tuple[Tensor, ...]:
@@ -122,7 +124,7 @@ class Primitive:
         raise NotImplementedError
 
     @staticmethod
-    def vjp(ctx: Ctx, *grads: Tensor) -> Any:
+    def vjp(ctx: Ctx, *grads: Any) -> Any:
         raise NotImplementedError
 
     @staticmethod
@@ -313,7 +315,7 @@ def _record(node: PrimNode, prim: type[Primitive], inputs: tuple[Tensor, ...],
     if len(results) > 1:
         node.num_outputs = len(results)
         node._out_meta = [(r._data.shape, r._data.dtype) for r in results]
-    saved = []
+    saved: list[tuple[Any, ...]] = []
     for i in prim.save_inputs:
         t = inputs[i]
         saved.append(("in", t, t._vc[0], t._vc, None))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .grad_mode import state as _grad_state
@@ -69,7 +69,7 @@ class Node:
     # ever set: one check in the engine's loop instead of five
     _has_hooks = False
 
-    def __init__(self, next_edges: tuple[tuple[Node, int] | None, ...]) -> None:
+    def __init__(self, next_edges: Sequence[tuple[Node, int] | None]) -> None:
         self._next = next_edges
         self._seq = next(_seq)
 
