@@ -2,6 +2,49 @@
 
 from __future__ import annotations
 
-from opinfo import OpInfo
+from opinfo import Maker, OpInfo, S, Sample, _alias, _method, reduce_samples
 
-op_db_reduce: list[OpInfo] = []
+
+def softmax_samples(m: Maker) -> list[Sample]:
+    big = [[1000.0, 0.0, -1000.0], [-1e4, -1e4, -1e4]]
+    return [
+        S(m(2, 3, 4), 1),
+        S(m(2, 3, 4), -1),
+        S(m(4), 0),
+        S(m(), 0, desc="0-d"),
+        S(m.T(3, 4), 0, desc="transposed view"),
+        S(m(0, 3), 1, desc="empty"),
+        S(m.of(big), 1, desc="large magnitudes: no overflow"),
+    ]
+
+
+def logsumexp_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m(2, 3, 4), 1),
+        S(m(2, 3, 4), (0, 2), keepdim=True),
+        S(m(2, 3, 4), -1),
+        S(m(), 0, desc="0-d"),
+        S(m.T(3, 4), 0, desc="transposed view"),
+        S(m.of([[800.0, 799.0], [-800.0, -801.0]]), 1, desc="large magnitudes"),
+    ]
+
+
+op_db_reduce: list[OpInfo] = [
+    OpInfo("softmax", _alias("softmax"), softmax_samples),
+    OpInfo("softmax_method", _method("softmax"), softmax_samples, covers=("softmax",)),
+    OpInfo(
+        "softmax_dtype",
+        lambda lib, x: lib.softmax(x, -1, dtype=lib.float64),
+        lambda m: [S(m(2, 3))],
+        covers=("softmax",),
+    ),
+    OpInfo("log_softmax", _alias("log_softmax"), softmax_samples),
+    OpInfo("log_softmax_method", _method("log_softmax"), softmax_samples, covers=("log_softmax",)),
+    OpInfo("logsumexp", _alias("logsumexp"), logsumexp_samples),
+    OpInfo(
+        "logsumexp_method",
+        _method("logsumexp"),
+        lambda m: reduce_samples(m)[1:5],
+        covers=("logsumexp",),
+    ),
+]

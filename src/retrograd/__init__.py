@@ -126,7 +126,19 @@ from ._ops.elementwise_ops import (
 from ._ops.elementwise_ops import mul as multiply
 from ._ops.elementwise_ops import sub as subtract
 from ._ops.linalg_ops import matmul, mm
-from ._ops.reduce_ops import amax, amin, argmax, argmin, max, mean, min, sum
+from ._ops.reduce_ops import (
+    amax,
+    amin,
+    argmax,
+    argmin,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    softmax,
+    sum,
+)
 from ._ops.shape_ops import (
     broadcast_to,
     cat,

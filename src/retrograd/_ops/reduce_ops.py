@@ -122,3 +122,70 @@ def argmin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     if dim is None:
         return Tensor._wrap(np.asarray(np.argmin(input._data), np.int64))
     return min(input, dim, keepdim).indices
+
+
+# ------------------------------------------------------------------ softmax family
+def _float_input(input: Tensor, dtype: Any, op: str) -> Tensor:
+    """The input cast to ``dtype`` when given; integer inputs are an error (as in PyTorch)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind not in "fV":
+        raise NotImplementedError(
+            f'"{op}" not implemented for {input.dtype}: pass a floating dtype (dtype=...)'
+        )
+    return input
+
+
+def softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """Softmax along ``dim``: ``exp(x) / exp(x).sum(dim)``, computed without overflow.
+
+    Args:
+        input: the input tensor.
+        dim: the dimension the outputs sum to 1 along.
+        dtype: if given, the input is cast to it first.
+
+    Returns:
+        A tensor of the input's shape.
+
+    Example:
+        >>> retrograd.softmax(retrograd.tensor([0.0, 0.0]), 0)
+        tensor([0.5000, 0.5000])
+    """
+    x = _float_input(input, dtype, "softmax")
+    return apply(P.Softmax, x, dim=_wrap_dim(dim, x._data.ndim))
+
+
+def log_softmax(input: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``log(softmax(input, dim))``, computed stably (no log of an underflowed 0).
+
+    Args:
+        input: the input tensor.
+        dim: the dimension along which softmax is taken.
+        dtype: if given, the input is cast to it first.
+
+    Example:
+        >>> retrograd.log_softmax(retrograd.tensor([0.0, 0.0]), 0)
+        tensor([-0.6931, -0.6931])
+    """
+    x = _float_input(input, dtype, "log_softmax")
+    return apply(P.LogSoftmax, x, dim=_wrap_dim(dim, x._data.ndim))
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """``log(exp(input).sum(dim))`` without overflow; integer inputs give floats.
+
+    Args:
+        input: the input tensor.
+        dim: a dimension or tuple of dimensions to reduce.
+        keepdim: keep the reduced dimensions with size 1.
+
+    Example:
+        >>> retrograd.logsumexp(retrograd.tensor([0.0, 0.0]), 0)
+        tensor(0.6931)
+    """
+    if input._data.dtype.kind in "biu":
+        input = input.to(_dtype.get_default_dtype())
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("logsumexp(): complex inputs are not supported")
+    d = _dims(dim, input._data.ndim)
+    return apply(P.Logsumexp, input, dim=d, keepdim=keepdim)

@@ -154,3 +154,91 @@ class MaxDim(Primitive):
 class MinDim(MaxDim):
     name = "Min"
     arg = staticmethod(np.argmin)
+
+
+def _axis(a: np.ndarray, dim: int) -> int | None:
+    return dim if a.ndim else None
+
+
+# ------------------------------------------------------------------ softmax family
+class Softmax(Primitive):
+    """softmax along ``dim``, shifted by the max so large inputs don't overflow."""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: int) -> np.ndarray:
+        if a.size == 0:
+            return a.copy()
+        ax = _axis(a, dim)
+        with quiet():
+            e = np.exp(a - np.max(a, axis=ax, keepdims=True))
+            return e / np.sum(e, axis=ax, keepdims=True)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return y * (g - (g * y).sum(ctx.params["dim"], keepdim=True))
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        y = ctx.out
+        return y * (t - (t * y).sum(ctx.params["dim"], keepdim=True))
+
+
+class LogSoftmax(Primitive):
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: int) -> np.ndarray:
+        if a.size == 0:
+            return a.copy()
+        ax = _axis(a, dim)
+        with quiet():
+            shifted = a - np.max(a, axis=ax, keepdims=True)
+            return shifted - np.log(np.sum(np.exp(shifted), axis=ax, keepdims=True))
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return g - y.exp() * g.sum(ctx.params["dim"], keepdim=True)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        return t - (t * ctx.out.exp()).sum(ctx.params["dim"], keepdim=True)
+
+
+class Logsumexp(Primitive):
+    """log(sum(exp(a))) over ``dim``; infinite maxima are not subtracted (as in PyTorch)."""
+
+    save_inputs = (0,)
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None,
+                keepdim: bool) -> np.ndarray:  # fmt: skip
+        with quiet():
+            if a.size:
+                m = np.max(a, axis=dim, keepdims=True)
+                m = np.where(np.isinf(m), 0, m).astype(a.dtype, copy=False)
+            else:
+                m = np.zeros((1,) * a.ndim, a.dtype)
+            s = np.log(np.sum(np.exp(a - m), axis=dim, keepdims=True)) + m
+        return s if keepdim else s.reshape(np.sum(a, axis=dim).shape)
+
+    @staticmethod
+    def _weights(ctx: Ctx, a: Any, out: Any) -> Any:
+        p = ctx.params
+        return (a - _restore(out, a.shape, p["dim"], p["keepdim"])).exp()
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        p = ctx.params
+        return _restore(g, a.shape, p["dim"], p["keepdim"]) * Logsumexp._weights(ctx, a, out)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        a, p = ctx.inputs[0], ctx.params
+        dims = tuple(range(a.ndim)) if p["dim"] is None else p["dim"]
+        return (t * Logsumexp._weights(ctx, a, ctx.out)).sum(dims, keepdim=p["keepdim"])
