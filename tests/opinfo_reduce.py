@@ -29,6 +29,22 @@ def logsumexp_samples(m: Maker) -> list[Sample]:
     ]
 
 
+def var_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m(2, 3, 4)),
+        S(m(2, 3, 4), 1),
+        S(m(2, 3, 4), (0, 2), keepdim=True),
+        S(m(2, 3, 4), -1, correction=0),
+        S(m(2, 3, 4), 1, correction=2.5),
+        S(m(3, 4), 0, False, True, desc="legacy unbiased=False, keepdim"),
+        S(m(3, 4), False, desc="legacy var(input, unbiased)"),
+        S(m(5), unbiased=True),
+        S(m.T(3, 4), 1, desc="transposed view"),
+        S(m(), correction=0, desc="0-d: var is 0, std at its kink", edge=True),
+        S(m.of([[1.0, 1.0, 1.0], [0.5, 2.0, 1.0]]), 1, desc="constant row", edge=True),
+    ]
+
+
 op_db_reduce: list[OpInfo] = [
     OpInfo("softmax", _alias("softmax"), softmax_samples),
     OpInfo("softmax_method", _method("softmax"), softmax_samples, covers=("softmax",)),
@@ -47,4 +63,10 @@ op_db_reduce: list[OpInfo] = [
         lambda m: reduce_samples(m)[1:5],
         covers=("logsumexp",),
     ),
+    OpInfo("var", _alias("var"), var_samples, complex=True),
+    OpInfo("var_method", _method("var"), lambda m: var_samples(m)[1:4], covers=("var",)),
+    OpInfo("std", _alias("std"), var_samples, complex=True),
+    OpInfo("std_method", _method("std"), lambda m: var_samples(m)[1:4], covers=("std",)),
+    OpInfo("var_mean", _alias("var_mean"), var_samples),
+    OpInfo("std_mean", _alias("std_mean"), var_samples),
 ]

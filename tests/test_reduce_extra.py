@@ -48,3 +48,24 @@ def test_logsumexp_of_all_minus_infinity_is_minus_infinity() -> None:
     inf = float("inf")
     ours, theirs = both(lambda lib, x: lib.logsumexp(x, 1), [[-inf, -inf], [inf, 1.0]])
     assert_close(ours, theirs)
+
+
+def test_var_and_std_of_integers_are_errors() -> None:
+    for op in ("var", "std", "var_mean", "std_mean"):
+        msg = raises_like_torch(lambda lib, x, op=op: getattr(lib, op)(x), [1, 2], "int64")
+        assert "floating point" in msg
+
+
+def test_var_takes_unbiased_or_correction_not_both() -> None:
+    raises_like_torch(lambda lib, x: lib.var(x, 0, unbiased=True, correction=1), [1.0, 2.0])
+
+
+def test_std_of_a_constant_row_has_zero_gradient_to_second_order() -> None:
+    got = {}
+    for lib in (rg, torch):
+        x = lib.tensor([[1.0, 1.0], [2.0, 3.0]], dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(x.std(1).sum(), x, create_graph=True)
+        got[lib] = (g, lib.autograd.grad((g * g).sum(), x)[0])
+    for ours, theirs in zip(got[rg], got[torch]):
+        assert_close(ours, theirs)
+    assert not got[rg][0][0].detach().numpy().any()

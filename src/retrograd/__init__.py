@@ -137,7 +137,11 @@ from ._ops.reduce_ops import (
     mean,
     min,
     softmax,
+    std,
+    std_mean,
     sum,
+    var,
+    var_mean,
 )
 from ._ops.shape_ops import (
     broadcast_to,

@@ -189,3 +189,68 @@ def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
         raise RuntimeError("logsumexp(): complex inputs are not supported")
     d = _dims(dim, input._data.ndim)
     return apply(P.Logsumexp, input, dim=d, keepdim=keepdim)
+
+
+# --------------------------------------------------------------------- var and std
+
+
+def _var_args(input: Tensor, dim: Any, unbiased: Any, correction: Any,
+              op: str) -> tuple[Any, float]:  # fmt: skip
+    """(dims, correction) from either signature: ``(dim, unbiased, keepdim)`` or
+    ``(dim, *, correction, keepdim)``; a bool in ``dim``'s place is ``unbiased``."""
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{op}() takes either unbiased or correction, not both")
+    if input._data.dtype.kind not in "fcV":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return _dims(dim, input._data.ndim), correction
+
+
+def var(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+        *, correction: float | None = None) -> Tensor:  # fmt: skip
+    """Variance over ``dim`` (all dims by default), divided by ``N - correction``.
+
+    Args:
+        input: a floating or complex tensor.
+        dim: a dimension or tuple of dimensions to reduce (None: all).
+        unbiased: legacy spelling of ``correction`` (True: 1, False: 0).
+        keepdim: keep the reduced dimensions with size 1.
+        correction: the difference between the sample size and the degrees of freedom
+            (default 1, Bessel's correction).
+
+    Example:
+        >>> retrograd.var(retrograd.tensor([1.0, 2.0, 3.0]))
+        tensor(1.)
+    """
+    d, c = _var_args(input, dim, unbiased, correction, "var")
+    return apply(P.Var, input, dim=d, correction=c, keepdim=keepdim)
+
+
+def std(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+        *, correction: float | None = None) -> Tensor:  # fmt: skip
+    """Standard deviation, ``sqrt(var(...))``, with :func:`var`'s arguments. Where it is 0
+    the gradient is 0 (as in PyTorch).
+
+    Example:
+        >>> retrograd.std(retrograd.tensor([1.0, 2.0, 3.0]))
+        tensor(1.)
+    """
+    d, c = _var_args(input, dim, unbiased, correction, "std")
+    return apply(P.Std, input, dim=d, correction=c, keepdim=keepdim)
+
+
+def var_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+             *, correction: float | None = None) -> tuple[Tensor, Tensor]:  # fmt: skip
+    """``(var(input, ...), mean(input, dim, keepdim))`` with :func:`var`'s arguments."""
+    v = var(input, dim, unbiased, keepdim, correction=correction)
+    return v, mean(input, None if isinstance(dim, bool) else dim, keepdim)
+
+
+def std_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+             *, correction: float | None = None) -> tuple[Tensor, Tensor]:  # fmt: skip
+    """``(std(input, ...), mean(input, dim, keepdim))`` with :func:`var`'s arguments."""
+    s = std(input, dim, unbiased, keepdim, correction=correction)
+    return s, mean(input, None if isinstance(dim, bool) else dim, keepdim)

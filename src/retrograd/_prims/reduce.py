@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -242,3 +243,72 @@ class Logsumexp(Primitive):
         a, p = ctx.inputs[0], ctx.params
         dims = tuple(range(a.ndim)) if p["dim"] is None else p["dim"]
         return (t * Logsumexp._weights(ctx, a, ctx.out)).sum(dims, keepdim=p["keepdim"])
+
+
+# --------------------------------------------------------------------- var and std
+def _dims_of(ndim: int, dim: tuple[int, ...] | None) -> tuple[int, ...]:
+    return tuple(range(ndim)) if dim is None else dim
+
+
+class Var(Primitive):
+    """Variance with ``correction`` (Bessel's is 1); the gradient is PyTorch's
+    ``2 / (N - correction) * grad * (x - mean)``."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None, correction: float,
+                keepdim: bool) -> np.ndarray:  # fmt: skip
+        with quiet(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # N <= correction: inf or nan
+            out = np.var(a, axis=dim, ddof=correction, keepdims=keepdim)
+        return out.astype(a.real.dtype, copy=False)
+
+    @staticmethod
+    def _weights(ctx: Ctx, a: Any) -> Any:
+        """d var / d a, as a tensor shaped like ``a``."""
+        dims = _dims_of(a.ndim, ctx.params["dim"])
+        n = int(np.prod([a.shape[d] for d in dims]))
+        with quiet():
+            scale = float(np.float64(2.0) / np.float64(n - ctx.params["correction"]))
+        return (a - a.mean(dims, keepdim=True)) * scale
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        p = ctx.params
+        return _restore(g, a.shape, p["dim"], p["keepdim"]) * Var._weights(ctx, a)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        a, p = ctx.inputs[0], ctx.params
+        w = Var._weights(ctx, a)
+        tw = t * w.conj() if w.is_complex() else t * w
+        tw = tw.real if tw.is_complex() else tw
+        return tw.sum(_dims_of(a.ndim, p["dim"]), keepdim=p["keepdim"])
+
+
+class Std(Var):
+    """sqrt(var); where the result is 0 the gradient is 0, as in PyTorch (not inf * 0)."""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None, correction: float,
+                keepdim: bool) -> np.ndarray:  # fmt: skip
+        return np.sqrt(Var.forward(ctx, a, dim, correction, keepdim))
+
+    @staticmethod
+    def _outer(g: Any, out: Any) -> Any:
+        return (g / (out * 2)).masked_fill(out == 0, 0)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        a, out = ctx.saved_tensors
+        p = ctx.params
+        g = _restore(Std._outer(g, out), a.shape, p["dim"], p["keepdim"])
+        return g * Var._weights(ctx, a)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        return Std._outer(Var.jvp(ctx, t), ctx.out)
