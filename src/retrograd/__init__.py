@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
-from . import _ops  # noqa: F401  (attaches the Tensor methods)
+from . import (
+    _ops,  # noqa: F401  (attaches the Tensor methods)
+    linalg,
+)
 from ._device import device
 from ._dtype import (
     bfloat16,
@@ -125,7 +128,32 @@ from ._ops.elementwise_ops import (
 )
 from ._ops.elementwise_ops import mul as multiply
 from ._ops.elementwise_ops import sub as subtract
-from ._ops.linalg_ops import matmul, mm
+from ._ops.linalg_ops import (
+    addbmm,
+    addmm,
+    addmv,
+    addr,
+    baddbmm,
+    bmm,
+    cross,
+    diag,
+    diag_embed,
+    diagonal,
+    dot,
+    einsum,
+    inner,
+    kron,
+    matmul,
+    mm,
+    mv,
+    outer,
+    tensordot,
+    trace,
+    tril,
+    triu,
+    vdot,
+)
+from ._ops.linalg_ops import outer as ger
 from ._ops.reduce_ops import (
     amax,
     amin,

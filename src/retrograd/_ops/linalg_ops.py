@@ -1,12 +1,17 @@
-"""Matrix products."""
+"""Matrix and tensor products, einsum, diagonals and triangles."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from .._prims import linalg as P
 from .._prims._core import apply
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap_dim
 from ._convert import check_tensor
 from .shape_ops import infer_size
+from .shape_ops import stack as stack_
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -53,4 +58,425 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise
 
 
-mm = matmul
+def _dims_str(t: Tensor) -> str:
+    return f"{t._data.ndim}D"
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Product of two matrices (2-D only; ``matmul`` broadcasts)."""
+    check_tensor(input, "mm")
+    check_tensor(mat2, "mm", "mat2")
+    if input._data.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2._data.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return matmul(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched product of (b, n, m) and (b, m, p) tensors, without broadcasting."""
+    check_tensor(input, "bmm")
+    check_tensor(mat2, "bmm", "mat2")
+    if input._data.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2._data.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    (b, _, m), (b2, m2, _) = input._data.shape, mat2._data.shape
+    if (b, m) != (b2, m2):
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{b}, {m}] but got: [{b2}, {m2}]."
+        )
+    _same_dtype(input, mat2)
+    return apply(P.Bmm, input, mat2)
+
+
+def _same_dtype(a: Tensor, b: Tensor) -> None:
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
+        )
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """Matrix-vector product."""
+    check_tensor(input, "mv")
+    check_tensor(vec, "mv", "vec")
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}"
+        )
+    if input._data.shape[1] != vec._data.shape[0]:
+        n, m = input._data.shape
+        raise RuntimeError(
+            f"size mismatch, got input ({n}), mat ({n}x{m}), vec ({vec._data.shape[0]})"
+        )
+    return matmul(input, vec)
+
+
+def _vectors(op: str, a: Tensor, b: Tensor) -> None:
+    check_tensor(a, op)
+    check_tensor(b, op, "other")
+    if a._data.ndim != 1 or b._data.ndim != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {_dims_str(a)} and {_dims_str(b)} tensors"
+        )
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"{op} : expected both vectors to have same dtype, but found "
+            f"{a.dtype._legacy[:-6]} and {b.dtype._legacy[:-6]}"
+        )
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """Inner product of two 1-D tensors (no conjugation)."""
+    _vectors("dot", input, tensor)
+    return matmul(input, tensor)
+
+
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """Inner product of two 1-D tensors, conjugating the first."""
+    _vectors("vdot", input, other)
+    return matmul(input.conj() if input.is_complex() else input, other)
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """Outer product of two 1-D tensors: ``out[i, j] = input[i] * vec2[j]``."""
+    check_tensor(input, "outer")
+    check_tensor(vec2, "outer", "vec2")
+    for t, name in ((input, "self"), (vec2, "vec2")):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {_dims_str(t)}")
+    return input.unsqueeze(1) * vec2
+
+
+def _scaled(x: Tensor, c: Any) -> Tensor:
+    return x if c == 1 else x * c
+
+
+def _add_scaled(input: Tensor, prod: Tensor, beta: Any, alpha: Any) -> Tensor:
+    """``beta * input + alpha * prod``; with beta 0 the input is ignored (nan and inf in it
+    included), as in PyTorch."""
+    out = _scaled(prod, alpha)
+    if beta == 0:
+        return out.expand(infer_size(input._data.shape, prod._data.shape))
+    return _scaled(input, beta) + out
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)`` for matrices; input broadcasts."""
+    check_tensor(input, "addmm")
+    return _add_scaled(input, mm(mat1, mat2), beta, alpha)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``; input broadcasts."""
+    check_tensor(input, "addmv")
+    return _add_scaled(input, mv(mat, vec), beta, alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+            alpha: Any = 1) -> Tensor:  # fmt: skip
+    """``beta * input + alpha * bmm(batch1, batch2)``; input broadcasts."""
+    check_tensor(input, "baddbmm")
+    return _add_scaled(input, bmm(batch1, batch2), beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+           alpha: Any = 1) -> Tensor:  # fmt: skip
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``; input broadcasts."""
+    check_tensor(input, "addbmm")
+    return _add_scaled(input, bmm(batch1, batch2).sum(0), beta, alpha)
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)``; input broadcasts."""
+    check_tensor(input, "addr")
+    return _add_scaled(input, outer(vec1, vec2), beta, alpha)
+
+
+# ---------------------------------------------------------------------------- einsum
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _parse_einsum(equation: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:
+    """Terms and output with the ellipsis spelled out as fresh labels, and the implicit
+    output made explicit (ellipsis dims, then labels seen once, in ASCII order)."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, out = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        few = "fewer" if len(shapes) < len(terms) else "more"
+        raise RuntimeError(f"einsum(): {few} operands were provided than specified in the equation")
+    used = set(eq) - set(".,->")
+    for c in used:
+        if c not in _LETTERS:
+            raise RuntimeError(f"einsum(): invalid subscript given at index {eq.index(c)} in "
+                               "the equation string, subscripts must be in [a-zA-Z]")  # fmt: skip
+    fresh = [c for c in _LETTERS if c not in used]
+    n_ell = 0
+    for i, (t, shp) in enumerate(zip(terms, shapes)):
+        named = len(t.replace("...", ""))
+        if ("..." in t and named > len(shp)) or ("..." not in t and named != len(shp)):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) does not match "
+                f"the number of dimensions ({len(shp)}) for operand {i}"
+                + ("" if "..." in t else " and no ellipsis was given")
+            )
+        if "..." in t:
+            n_ell = max(n_ell, len(shp) - named)
+    ell = "".join(fresh[:n_ell])
+    for i, (t, shp) in enumerate(zip(terms, shapes)):
+        k = len(shp) - len(t.replace("...", ""))  # this operand's ellipsis dims, right-aligned
+        terms[i] = t.replace("...", ell[n_ell - k :])
+    if arrow:
+        out = out.replace("...", ell)
+    else:
+        counts = "".join(terms)
+        out = ell + "".join(sorted(c for c in set(counts) - set(ell) if counts.count(c) == 1))
+    for c in out:
+        if out.count(c) > 1:
+            raise RuntimeError(
+                f"einsum(): output subscript {c} appears more than once in the output"
+            )
+        if c not in "".join(terms):
+            raise RuntimeError(
+                f"einsum(): output subscript {c} does not appear in the "
+                "equation for any input operand"
+            )
+    return terms, out
+
+
+def _einsum_diagonals(t: str, x: Tensor) -> tuple[str, Tensor]:
+    """Take the diagonal of each label repeated within one operand (``ii->i``)."""
+    while len(set(t)) < len(t):
+        c = next(c for c in t if t.count(c) > 1)
+        i = t.index(c)
+        j = t.index(c, i + 1)
+        if x._data.shape[i] != x._data.shape[j]:
+            raise RuntimeError(
+                f"einsum(): subscript {c} is repeated for operand but the sizes don't match, "
+                f"{x._data.shape[i]} != {x._data.shape[j]}"
+            )
+        x = diagonal(x, 0, i, j)
+        t = t[:i] + t[i + 1 : j] + t[j + 1 :] + c
+    return t, x
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Sums of products over the labelled dims of the operands, in Einstein notation.
+
+    Args:
+        equation: subscripts of each operand separated by commas, ``...`` for broadcast
+            dims, and optionally ``->`` followed by the output's subscripts.
+        operands: the tensors (or one list of them).
+
+    Returns:
+        The contraction; labels of size 1 broadcast against the same label elsewhere.
+
+    Example::
+
+        >>> a, b = retrograd.randn(2, 3), retrograd.randn(3, 4)
+        >>> retrograd.einsum("ij,jk->ik", a, b).shape
+        retrograd.Size([2, 4])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    for i, x in enumerate(operands):
+        check_tensor(x, "einsum", f"operands[{i}]")
+    if len({x._data.dtype for x in operands}) > 1:
+        raise RuntimeError(
+            "einsum(): operands must have the same dtype, but got "
+            + ", ".join(str(x.dtype) for x in operands)
+        )
+    terms, out = _parse_einsum(equation, [x._data.shape for x in operands])
+    pairs = [_einsum_diagonals(t, x) for t, x in zip(terms, operands)]
+    sizes: dict[str, int] = {}
+    for k, (t, x) in enumerate(pairs):
+        for c, n in zip(t, x._data.shape):
+            if sizes.get(c, 1) != 1 and n not in (1, sizes[c]):
+                raise RuntimeError(
+                    f"einsum(): subscript {c} has size {n} for operand {k} which "
+                    f"does not broadcast with previously seen size {sizes[c]}"
+                )
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]
+    terms2, xs = [], []
+    for k, (t, x) in enumerate(pairs):
+        elsewhere = out + "".join(u for j, (u, _) in enumerate(pairs) if j != k)
+        alone = [i for i, c in enumerate(t) if c not in elsewhere]
+        if alone:  # summed labels no other operand has: sum them first
+            x = x.sum(tuple(alone))
+            t = "".join(c for c in t if c in elsewhere)
+        target = tuple(sizes[c] for c in t)
+        if x._data.shape != target:
+            x = x.expand(target)
+        terms2.append(t)
+        xs.append(x)
+    eq = ",".join(terms2) + "->" + out
+    return apply(P.einsum_primitive(len(xs)), *xs, equation=eq)
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Contract the last ``dims`` dims of ``a`` with the first ``dims`` of ``b``, or the
+    dims listed in ``dims = (dims_a, dims_b)``."""
+    check_tensor(a, "tensordot", "a")
+    check_tensor(b, "tensordot", "b")
+    na, nb = a._data.ndim, b._data.ndim
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(na, nb):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        da, db = list(range(na - dims, na)), list(range(dims))
+    else:
+        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+        if len(da) != len(db):
+            raise RuntimeError("both dimension lists should have same length")
+    da = [_wrap_dim(d, na) for d in da]
+    db = [_wrap_dim(d, nb) for d in db]
+    for i, j in zip(da, db):
+        if a._data.shape[i] != b._data.shape[j]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {a._data.shape[i]} "
+                f"in dim {i} and second has size {b._data.shape[j]} in dim {j}"
+            )
+    la, lb = _LETTERS[:na], list(_LETTERS[na : na + nb])
+    for i, j in zip(da, db):
+        lb[j] = la[i]
+    out = "".join(c for i, c in enumerate(la) if i not in da)
+    out += "".join(c for j, c in enumerate(lb) if j not in db)
+    return einsum(f"{la},{''.join(lb)}->{out}", a, b)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """Sum of products over the last dims; a 0-d operand multiplies."""
+    check_tensor(input, "inner")
+    check_tensor(other, "inner", "other")
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    if input._data.shape[-1] != other._data.shape[-1]:
+        raise RuntimeError(
+            f"inner() the last dimension must match on both input tensors but got shapes "
+            f"{list(input._data.shape)} and {list(other._data.shape)}"
+        )
+    return tensordot(input, other, ([-1], [-1]))
+
+
+def kron(input: Tensor, other: Tensor) -> Tensor:
+    """Kronecker product: blocks ``input[i, j] * other`` (dims aligned at the right)."""
+    check_tensor(input, "kron")
+    check_tensor(other, "kron", "other")
+    n = max(input._data.ndim, other._data.ndim)
+    sa = (1,) * (n - input._data.ndim) + input._data.shape
+    sb = (1,) * (n - other._data.ndim) + other._data.shape
+    a = input.reshape(tuple(x for d in sa for x in (d, 1)))
+    b = other.reshape(tuple(x for d in sb for x in (1, d)))
+    return (a * b).reshape(tuple(x * y for x, y in zip(sa, sb)))
+
+
+# ---------------------------------------------------------- diagonals and triangles
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A view of the diagonal of dims ``dim1`` and ``dim2`` (placed last); ``offset`` > 0
+    is above the main diagonal."""
+    check_tensor(input, "diagonal")
+    n = input._data.ndim
+    if n < 2:
+        raise RuntimeError(f"diagonal dimensions requires ndim larger than 2, but got {n}")
+    d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return apply(P.Diagonal, input, offset=int(offset), dim1=d1, dim2=d2)
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Matrices (in dims ``dim1``, ``dim2``) whose ``offset`` diagonal is the input's last
+    dim; the inverse of ``diagonal``."""
+    check_tensor(input, "diag_embed")
+    shape = input._data.shape
+    n = len(shape) + 1
+    d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    k = (shape[-1] if shape else 1) + abs(int(offset))
+    rest = list(shape[:-1])
+    for d in sorted((d1, d2)):
+        rest.insert(d, k)
+    x = input if shape else input.reshape(1)
+    return apply(P.DiagEmbed, x, shape=tuple(rest), offset=int(offset), dim1=d1, dim2=d2)
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A 1-D input becomes the ``diagonal``-th diagonal of a square matrix; a matrix gives
+    its ``diagonal``-th diagonal (a copy)."""
+    check_tensor(input, "diag")
+    n = input._data.ndim
+    if n == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if n == 2:
+        return apply(P.Diagonal, input, offset=int(diagonal), dim1=0, dim2=1).clone()
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {n}D")
+
+
+def trace(input: Tensor) -> Tensor:
+    """Sum of the main diagonal of a matrix."""
+    check_tensor(input, "trace")
+    if input._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
+    return apply(P.Diagonal, input, offset=0, dim1=0, dim2=1).sum()
+
+
+def _triangle(prim: Any, name: str) -> Any:
+    def op(input: Tensor, diagonal: int = 0) -> Tensor:
+        check_tensor(input, name)
+        if input._data.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return apply(prim, input, k=int(diagonal))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"""The {"lower" if name == "tril" else "upper"} triangle of the last two
+    dims, on and {"below" if name == "tril" else "above"} diagonal ``diagonal``; the rest
+    zeros."""
+    return op
+
+
+tril = _triangle(P.Tril, "tril")
+triu = _triangle(P.Triu, "triu")
+
+
+# -------------------------------------------------------------------------- cross
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    """Cross product of 3-vectors along ``dim``; the inputs broadcast."""
+    check_tensor(input, "linalg.cross")
+    check_tensor(other, "linalg.cross", "other")
+    if input._data.ndim != other._data.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = _wrap_dim(dim, input._data.ndim)
+    na, nb = input._data.shape[d], other._data.shape[d]
+    if na != 3 or nb != 3:
+        raise RuntimeError(
+            f"linalg.cross: inputs dimension {dim} must have length 3. Got {na} and {nb}"
+        )
+    shape = infer_size(input._data.shape, other._data.shape)
+    a, b = input.expand(shape).unbind(d), other.expand(shape).unbind(d)
+    return stack_([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
+                   a[0] * b[1] - a[1] * b[0]], d)  # fmt: skip
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """``linalg.cross``; without ``dim``, the first dim of size 3 (PyTorch's deprecated
+    default, with its warning)."""
+    if dim is None:
+        import warnings
+
+        warnings.warn(
+            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either "
+            "pass the dim explicitly or simply use torch.linalg.cross.\nThe default value of "
+            "dim will change to agree with that of linalg.cross in a future release.",
+            UserWarning,
+            stacklevel=2,
+        )
+        shape = infer_size(input._data.shape, other._data.shape)
+        dim = next((i for i, n in enumerate(shape) if n == 3), -1)
+    return linalg_cross(input, other, dim=dim)

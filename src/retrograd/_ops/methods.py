@@ -135,7 +135,11 @@ _METHODS: dict[str, Any] = {
     "softmax": R.softmax, "log_softmax": R.log_softmax, "logsumexp": R.logsumexp,
     "var": R.var, "std": R.std,
     # products
-    "matmul": L.matmul, "mm": L.matmul,
+    "matmul": L.matmul, "mm": L.mm, "bmm": L.bmm, "mv": L.mv, "dot": L.dot, "vdot": L.vdot,
+    "outer": L.outer, "ger": L.outer, "inner": L.inner, "addmm": L.addmm, "addmv": L.addmv,
+    "baddbmm": L.baddbmm, "addbmm": L.addbmm, "addr": L.addr, "kron": L.kron,
+    "trace": L.trace, "diagonal": L.diagonal, "diag_embed": L.diag_embed, "diag": L.diag,
+    "tril": L.tril, "triu": L.triu, "cross": L.cross,
     # shapes and indexing
     "reshape": S.reshape, "view": S.view, "view_as": S.view_as, "reshape_as": S.reshape_as,
     "flatten": S.flatten, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,

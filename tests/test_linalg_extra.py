@@ -1,0 +1,133 @@
+"""Linear algebra behaviour the generic op tests don't reach: PyTorch's errors for bad
+shapes and dtypes, views that write through, edge values, node names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+import retrograd as rg
+from _torch_compare import assert_close
+
+
+def pair(*shape: int, seed: int = 0) -> tuple[rg.Tensor, torch.Tensor]:
+    arr = np.random.default_rng(seed).standard_normal(shape)
+    return rg.from_numpy(arr.copy()), torch.from_numpy(arr.copy())
+
+
+def raises_like_pytorch(fn: Callable[[Any], Any], *shapes: tuple[int, ...]) -> str:
+    """``fn(lib)`` raises the same exception type in both libraries; returns our message."""
+    args = [pair(*s, seed=i) for i, s in enumerate(shapes)]
+    with pytest.raises(Exception) as theirs:
+        fn(torch, *[a[1] for a in args])
+    with pytest.raises(type(theirs.value)) as ours:
+        fn(rg, *[a[0] for a in args])
+    return str(ours.value)
+
+
+@pytest.mark.parametrize(
+    "fn, shapes, words",
+    [
+        (lambda lib, a, b: lib.mm(a, b), [(2, 3, 3), (3, 3)], "self must be a matrix"),
+        (lambda lib, a, b: lib.mm(a, b), [(3, 3), (3,)], "mat2 must be a matrix"),
+        (lambda lib, a, b: lib.mm(a, b), [(2, 3), (4, 3)], "2x3 and 4x3"),
+        (lambda lib, a, b: lib.bmm(a, b), [(2, 3), (2, 3, 3)], "batch1 must be a 3D"),
+        (lambda lib, a, b: lib.bmm(a, b), [(2, 3, 4), (3, 4, 3)], "[2, 4] but got: [3, 4]"),
+        (lambda lib, a, b: lib.mv(a, b), [(2, 3, 3), (3,)], "got 1, 3, 1"),
+        (lambda lib, a, b: lib.mv(a, b), [(3, 3), (4,)], "vec (4)"),
+        (lambda lib, a, b: lib.dot(a, b), [(3, 3), (3,)], "got 2D and 1D"),
+        (lambda lib, a, b: lib.dot(a, b), [(3,), (4,)], "[3] and src [4]"),
+        (lambda lib, a, b: lib.outer(a, b), [(3, 3), (3,)], "Expected 1-D argument self"),
+        (lambda lib, a, b: lib.einsum("ij,jk", a, b), [(2, 3), (4, 5)], "subscript j"),
+        (lambda lib, a: lib.einsum("ij,jk", a), [(2, 3)], "fewer operands"),
+        (lambda lib, a: lib.einsum("ijk", a), [(2, 3)], "number of subscripts"),
+        (lambda lib, a: lib.einsum("i2", a), [(2, 3)], "subscripts must be in [a-zA-Z]"),
+        (lambda lib, a: lib.trace(a), [(3,)], "expected a matrix"),
+        (lambda lib, a: lib.diagonal(a, 0, 1, 1), [(3, 3)], "cannot be identical"),
+        (lambda lib, a: lib.tril(a), [(3,)], "at least 2 dimensions"),
+        (lambda lib, a, b: lib.linalg.cross(a, b), [(3,), (4,)], "must have length 3"),
+        (lambda lib, a, b: lib.tensordot(a, b, 1), [(2, 3), (4, 3)], "size 3 in dim 1"),
+        (lambda lib, a, b: lib.inner(a, b), [(2, 3), (2,)], "last dimension must match"),
+        (lambda lib, a: lib.diag(a), [(2, 2, 2)], "1D or 2D"),
+    ],
+)
+def test_bad_shapes_raise_pytorchs_error(fn: Any, shapes: Any, words: str) -> None:
+    assert words in raises_like_pytorch(fn, *shapes)
+
+
+def test_mixed_dtypes_are_rejected() -> None:
+    a, b = rg.ones(3), rg.ones(3, dtype=rg.float64)
+    with pytest.raises(RuntimeError, match="same dtype, but found Float and Double"):
+        rg.dot(a, b)
+    with pytest.raises(RuntimeError, match="same dtype"):
+        rg.mm(a.reshape(3, 1), b.reshape(1, 3))
+    with pytest.raises(RuntimeError, match="same dtype"):
+        rg.einsum("i,i", a, b)
+    with pytest.raises(TypeError, match="argument 'input' must be Tensor"):
+        rg.mm([[1.0]], a.reshape(1, 3))
+
+
+def test_addmm_with_beta_zero_ignores_nan_in_input() -> None:
+    inp = np.full((2, 2), np.nan)
+    m1, t1 = pair(2, 3)
+    m2, t2 = pair(3, 2, seed=1)
+    ours = rg.addmm(rg.from_numpy(inp.copy()), m1, m2, beta=0)
+    theirs = torch.addmm(torch.from_numpy(inp), t1, t2, beta=0)
+    assert not np.isnan(ours.numpy()).any()
+    assert_close(ours, theirs)
+
+
+def test_diagonal_is_a_view_that_writes_through() -> None:
+    x, tx = pair(3, 4)
+    d, td = x.diagonal(1), tx.diagonal(1)
+    with rg.no_grad():
+        d.mul_(2)
+    with torch.no_grad():
+        td.mul_(2)
+    assert_close(x, tx)
+    assert d._base is x
+    assert x._vc is d._vc
+
+
+def test_gradient_through_an_in_place_change_of_a_diagonal() -> None:
+    grads = []
+    for lib, (x, _) in ((rg, pair(3, 3)), (torch, (None, pair(3, 3)[1]))):
+        x = _ if lib is torch else x
+        leaf = x.clone().requires_grad_()
+        y = leaf * 1.0
+        y.diagonal().mul_(3)
+        (y * y).sum().backward()
+        grads.append(leaf.grad)
+    assert_close(grads[0], grads[1])
+
+
+def test_cross_without_dim_warns_and_takes_the_first_dim_of_size_3() -> None:
+    a, ta = pair(3, 3)
+    b, tb = pair(3, 3, seed=1)
+    with pytest.warns(UserWarning, match="without specifying the dim"):
+        ours = rg.cross(a, b)
+    with pytest.warns(UserWarning):
+        theirs = torch.cross(ta, tb)
+    assert_close(ours, theirs)
+
+
+def test_einsum_node_names_and_list_operands() -> None:
+    a = rg.ones(2, 3, requires_grad=True)
+    assert rg.bmm(a.unsqueeze(0), a.mT.unsqueeze(0)).grad_fn.name() == "BmmBackward0"
+    assert rg.mm(a, a.mT).grad_fn.name() == "MmBackward0"
+    assert rg.mv(a, a[0]).grad_fn.name() == "MvBackward0"
+    assert rg.dot(a[0], a[1]).grad_fn.name() == "DotBackward0"
+    assert rg.tril(a).grad_fn.name() == "TrilBackward0"
+    out = rg.einsum("ij,kj->ik", [a, a])
+    assert out.shape == (2, 2)
+
+
+def test_einsum_permutation_of_one_operand_is_a_copy() -> None:
+    x = rg.zeros(2, 3)
+    y = rg.einsum("ij->ji", x)
+    y.add_(1)
+    assert float(x.sum()) == 0.0
