@@ -45,6 +45,37 @@ def var_samples(m: Maker) -> list[Sample]:
     ]
 
 
+def prod_samples(m: Maker) -> list[Sample]:
+    zeros = [[1.5, 0.0, 2.0], [0.0, 0.0, 3.0], [0.5, 2.0, -1.0]]
+    return [
+        S(m(2, 3)),
+        S(m(2, 3, 4), 1),
+        S(m(2, 3, 4), -1, keepdim=True),
+        S(m(), desc="0-d"),
+        S(m(), 0, desc="0-d with dim"),
+        S(m.T(3, 4), 0, desc="transposed view"),
+        S(m(0, 3), 1, desc="empty"),
+        S(m.of([1.5, 0.0, 2.0]), desc="one zero"),
+        S(m.of([0.0, 1.5, 0.0]), desc="two zeros"),
+        S(m.of(zeros), 1, desc="rows with one and two zeros"),
+        S(m.of(zeros), 0, keepdim=True, desc="columns with zeros"),
+    ]
+
+
+def scan_samples(m: Maker) -> list[Sample]:
+    zeros = [[1.5, 0.0, 2.0, 0.5], [0.0, 0.0, 3.0, 1.0], [0.5, 2.0, -1.0, 0.0]]
+    return [
+        S(m(2, 3, 4), 1),
+        S(m(2, 3, 4), -1),
+        S(m(5), 0),
+        S(m(), 0, desc="0-d"),
+        S(m.T(3, 4), 0, desc="transposed view"),
+        S(m(0, 3), 1, desc="empty"),
+        S(m.of(zeros), 1, desc="zeros along the dim"),
+        S(m.of(zeros), 0, desc="zeros across"),
+    ]
+
+
 op_db_reduce: list[OpInfo] = [
     OpInfo("softmax", _alias("softmax"), softmax_samples),
     OpInfo("softmax_method", _method("softmax"), softmax_samples, covers=("softmax",)),
@@ -69,4 +100,24 @@ op_db_reduce: list[OpInfo] = [
     OpInfo("std_method", _method("std"), lambda m: var_samples(m)[1:4], covers=("std",)),
     OpInfo("var_mean", _alias("var_mean"), var_samples),
     OpInfo("std_mean", _alias("std_mean"), var_samples),
+    OpInfo("prod", _alias("prod"), prod_samples),
+    OpInfo("prod_method", _method("prod"), lambda m: prod_samples(m)[1:3], covers=("prod",)),
+    OpInfo(
+        "prod_dtype",
+        lambda lib, x: lib.prod(x, 0, dtype=lib.float64),
+        lambda m: [S(m(3, 2))],
+        covers=("prod",),
+    ),
+    OpInfo("cumsum", _alias("cumsum"), scan_samples),
+    OpInfo("cumsum_method", _method("cumsum"), lambda m: scan_samples(m)[:2], covers=("cumsum",)),
+    OpInfo(
+        "cumsum_dtype",
+        lambda lib, x: lib.cumsum(x, 0, dtype=lib.float64),
+        lambda m: [S(m(3, 2))],
+        covers=("cumsum",),
+    ),
+    OpInfo("cumprod", _alias("cumprod"), scan_samples),
+    OpInfo(
+        "cumprod_method", _method("cumprod"), lambda m: scan_samples(m)[:2], covers=("cumprod",)
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 
@@ -69,3 +70,26 @@ def test_std_of_a_constant_row_has_zero_gradient_to_second_order() -> None:
     for ours, theirs in zip(got[rg], got[torch]):
         assert_close(ours, theirs)
     assert not got[rg][0][0].detach().numpy().any()
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [([1.5, 0.0, 2.0], [0.0, 3.0, 0.0]), ([0.0, 1.5, 0.0], [0.0, 0.0, 0.0])],
+    ids=["one zero", "two zeros"],
+)
+def test_prod_gradient_with_zeros_is_the_product_of_the_others(values: Any, expected: Any) -> None:
+    x = rg.tensor(values, dtype=rg.float64, requires_grad=True)
+    (g,) = rg.autograd.grad(x.prod(), x)
+    np.testing.assert_array_equal(g.numpy(), expected)
+
+
+def test_integer_products_and_running_sums_are_int64() -> None:
+    for fn in (
+        lambda lib, x: lib.prod(x),
+        lambda lib, x: lib.prod(x, 1, keepdim=True),
+        lambda lib, x: lib.cumsum(x, 0),
+        lambda lib, x: lib.cumprod(x, 1),
+    ):
+        for dtype in ("int32", "bool"):
+            ours, theirs = both(fn, [[1, 0, 3], [2, 2, 1]], dtype)
+            assert_close(ours, theirs)

@@ -254,3 +254,57 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: bool | None = None, keepd
     """``(std(input, ...), mean(input, dim, keepdim))`` with :func:`var`'s arguments."""
     s = std(input, dim, unbiased, keepdim, correction=correction)
     return s, mean(input, None if isinstance(dim, bool) else dim, keepdim)
+
+
+# ------------------------------------------------------------------ products and scans
+def _acc_dtype(input: Tensor, dtype: Any) -> np.dtype:
+    """The accumulation dtype: ``dtype`` if given; bool and integers widen to int64."""
+    if dtype is not None:
+        return _dtype.as_dtype(dtype).np
+    return np.dtype(np.int64) if input._data.dtype.kind in "biu" else input._data.dtype
+
+
+def _apply_acc(prim: Any, input: Tensor, dtype: Any, **params: Any) -> Tensor:
+    dt = _acc_dtype(input, dtype)
+    if dt != input._data.dtype:
+        return apply_promoted(prim, dt, input, **params)
+    return apply(prim, input, **params)
+
+
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *,
+         dtype: Any = None) -> Tensor:  # fmt: skip
+    """Product of all elements, or over one ``dim``; bool/int inputs give int64.
+
+    The gradient is exact with zeros in the input: at a single zero it is the product of
+    the other elements, with two or more zeros it is 0 (as in PyTorch).
+
+    Example:
+        >>> retrograd.prod(retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]), 1)
+        tensor([2., 12.])
+    """
+    if dim is None:
+        return _apply_acc(P.Prod, input, dtype, dim=None, keepdim=False)
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    d = _wrap_dim(int(dim), input._data.ndim)
+    return _apply_acc(P.ProdDim, input, dtype, dim=d, keepdim=keepdim)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running sum along ``dim``; bool/int inputs give int64.
+
+    Example:
+        >>> retrograd.cumsum(retrograd.tensor([1.0, 2.0, 3.0]), 0)
+        tensor([1., 3., 6.])
+    """
+    return _apply_acc(P.Cumsum, input, dtype, dim=_wrap_dim(dim, input._data.ndim))
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running product along ``dim``; exact gradients with zeros in the input.
+
+    Example:
+        >>> retrograd.cumprod(retrograd.tensor([1.0, 2.0, 3.0]), 0)
+        tensor([1., 2., 6.])
+    """
+    return _apply_acc(P.Cumprod, input, dtype, dim=_wrap_dim(dim, input._data.ndim))

@@ -312,3 +312,125 @@ class Std(Var):
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
         return Std._outer(Var.jvp(ctx, t), ctx.out)
+
+
+# ------------------------------------------------------------------ products and scans
+def _no_zeros(x: Any) -> bool:
+    return not (x._data == 0).any()
+
+
+def _rev_cumsum(t: Any, dim: int) -> Any:
+    return apply(Cumsum, t.flip(dim), dim=dim).flip(dim)
+
+
+def _exclusive_products(x: Any, dim: int) -> Any:
+    """prod of all other elements along ``dim``, without dividing (x may hold zeros):
+    the product of everything before times everything after, as PyTorch's
+    prod_safe_zeros_backward does."""
+    from .._ops.shape_ops import cat
+
+    n = x.shape[dim]
+    one = x.narrow(dim, 0, 1) * 0 + 1
+    before = apply(Cumprod, cat([one, x.narrow(dim, 0, n - 1)], dim), dim=dim)
+    after = apply(Cumprod, cat([x.narrow(dim, 1, n - 1), one], dim).flip(dim), dim=dim)
+    return before * after.flip(dim)
+
+
+class Cumsum(Linear):
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: int, dtype: np.dtype | None = None) -> np.ndarray:
+        return np.cumsum(a, axis=_axis(a, dim), dtype=dtype).reshape(a.shape)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        return _rev_cumsum(g, ctx.params["dim"]) if g.ndim else g
+
+
+class Cumprod(Primitive):
+    """Running product. With zeros in the input there is no dividing by it: each
+    derivative d out_i / d x_k is the running product with x_k left out."""
+
+    save_inputs = (0,)
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: int, dtype: np.dtype | None = None) -> np.ndarray:
+        return np.cumprod(a, axis=_axis(a, dim), dtype=dtype).reshape(a.shape)
+
+    @staticmethod
+    def _leave_one_out(x: Any, dim: int) -> Any:
+        """M[..., k, i] = prod_{j <= i, j != k} x_j for i >= k, else 0 (dim moved last)."""
+        from .._tensor import Tensor
+
+        xs = x.transpose(dim, -1)
+        n = xs.shape[-1]
+        eye = Tensor._wrap(np.eye(n, dtype=x._data.dtype))
+        m = apply(Cumprod, xs.unsqueeze(-2) * (1 - eye) + eye, dim=xs.ndim)
+        return m * Tensor._wrap(np.triu(np.ones((n, n), x._data.dtype)))
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        x, out = ctx.saved_tensors
+        dim = ctx.params["dim"]
+        if not x.ndim:
+            return g
+        if _no_zeros(x):
+            return _rev_cumsum(g * out, dim) / x
+        m = Cumprod._leave_one_out(x, dim)
+        return (m * g.transpose(dim, -1).unsqueeze(-2)).sum(-1).transpose(dim, -1)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        x, dim = ctx.inputs[0], ctx.params["dim"]
+        if not x.ndim:
+            return t
+        if _no_zeros(x):
+            return apply(Cumsum, t / x, dim=dim) * ctx.out
+        m = Cumprod._leave_one_out(x, dim)
+        return (m * t.transpose(dim, -1).unsqueeze(-1)).sum(-2).transpose(dim, -1)
+
+
+class Prod(Primitive):
+    """Product over all elements (``dim`` None) or one dim. The gradient is out / x where
+    x has no zeros, else the product of the other elements (PyTorch's prod_backward)."""
+
+    save_inputs = (0,)
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: int | None, keepdim: bool,
+                dtype: np.dtype | None = None) -> np.ndarray:  # fmt: skip
+        return np.prod(a, axis=dim if a.ndim else None, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def _weights(ctx: Ctx, x: Any, out: Any) -> Any:
+        """d out / d x, shaped like x."""
+        dim, keepdim = ctx.params["dim"], ctx.params["keepdim"]
+        if not x.ndim:
+            return x * 0 + 1
+        if _no_zeros(x):
+            dims = None if dim is None else (dim,)
+            return _restore(out, x.shape, dims, keepdim) / x
+        if dim is None:
+            return _exclusive_products(x.reshape(-1), 0).reshape(x.shape)
+        return _exclusive_products(x, dim)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        x, out = ctx.saved_tensors
+        dim = ctx.params["dim"]
+        g = _restore(g, x.shape, None if dim is None else (dim,), ctx.params["keepdim"])
+        return g * Prod._weights(ctx, x, out)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        x, dim, keepdim = ctx.inputs[0], ctx.params["dim"], ctx.params["keepdim"]
+        tw = t * Prod._weights(ctx, x, ctx.out)
+        if dim is None:
+            return tw.sum()
+        return tw.sum(dim, keepdim=keepdim)
+
+
+class ProdDim(Prod):
+    name = "Prod"
+    node_name = "ProdBackward1"
