@@ -1,7 +1,7 @@
 """Reverse-mode automatic differentiation: ``backward``, ``grad``, custom ``Function``s,
 grad modes, forward-mode AD and gradient checking, under PyTorch's names."""
 
-from . import forward_ad, graph
+from . import forward_ad, functional, graph
 from .engine import backward, grad
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
@@ -16,6 +16,6 @@ from .gradcheck import gradcheck, gradgradcheck
 
 __all__ = [
     "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-    "is_grad_enabled", "is_inference_mode_enabled", "forward_ad", "graph",
+    "is_grad_enabled", "is_inference_mode_enabled", "forward_ad", "functional", "graph",
     "gradcheck", "gradgradcheck", "Function", "FunctionCtx", "once_differentiable",
 ]  # fmt: skip
