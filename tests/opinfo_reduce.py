@@ -76,6 +76,44 @@ def scan_samples(m: Maker) -> list[Sample]:
     ]
 
 
+INF = float("inf")
+NAN_AT_0 = {
+    "test_second_derivatives_match_pytorch": "d/d(grad) at a zero norm: PyTorch divides "
+    "grad by 0 and then masks (nan), ours masks a finite quotient (0)"
+}
+
+
+def vector_norm_samples(m: Maker) -> list[Sample]:
+    zero_row = [[0.0, 0.0, 0.0], [0.5, -2.0, 1.0]]
+    orders = (1, INF, -INF, 0, 3, 1.5, 0.5, -1)
+    return (
+        [S(m(2, 3, 4))]
+        + [S(m(2, 3, 4), o, dim=1, desc=f"ord {o}") for o in orders]
+        + [
+            S(m(2, 3, 4), 2, (0, 2), keepdim=True),
+            S(m(), desc="0-d"),
+            S(m.T(3, 4), 1, dim=0, desc="transposed view"),
+            S(m(0, 3), dim=1, desc="empty"),
+            S(m.of(zero_row), dim=1, desc="a zero row: gradient 0", edge=True),
+            S(m.of(zero_row), 3, dim=1, desc="a zero row, ord 3", edge=True, differs=NAN_AT_0),
+            S(m.of(zero_row), 1.5, dim=1, desc="a zero row, ord 1.5", edge=True, differs=NAN_AT_0),
+            S(m.of(zero_row), INF, dim=1, desc="a zero row, ord inf", edge=True),
+            S(m.of([[1.0, -2.0, 2.0]]), INF, dim=1, desc="inf-norm ties", edge=True),
+        ]
+    )
+
+
+def matrix_norm_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m.no_ties(3, 4)),
+        S(m.no_ties(2, 3, 4), 1),
+        S(m.no_ties(2, 3, 4), -1, keepdim=True),
+        S(m.no_ties(2, 3, 4), INF, dim=(0, 2)),
+        S(m.no_ties(3, 4), -INF),
+        S(m.no_ties(2, 3, 4), "fro", dim=(-1, 0), keepdim=True),
+    ]
+
+
 op_db_reduce: list[OpInfo] = [
     OpInfo("softmax", _alias("softmax"), softmax_samples),
     OpInfo("softmax_method", _method("softmax"), softmax_samples, covers=("softmax",)),
@@ -119,5 +157,25 @@ op_db_reduce: list[OpInfo] = [
     OpInfo("cumprod", _alias("cumprod"), scan_samples),
     OpInfo(
         "cumprod_method", _method("cumprod"), lambda m: scan_samples(m)[:2], covers=("cumprod",)
+    ),
+    OpInfo(
+        "linalg.vector_norm",
+        lambda lib, *a, **k: lib.linalg.vector_norm(*a, **k),
+        vector_norm_samples,
+        covers=("linalg.vector_norm",),
+        complex=True,
+    ),
+    OpInfo(
+        "linalg.matrix_norm",
+        lambda lib, *a, **k: lib.linalg.matrix_norm(*a, **k),
+        matrix_norm_samples,
+        covers=("linalg.matrix_norm",),
+    ),
+    OpInfo("norm", _alias("norm"), lambda m: vector_norm_samples(m)[:4] + [S(m(3, 4), "fro")]),
+    OpInfo(
+        "norm_method",
+        _method("norm"),
+        lambda m: [S(m(3, 4)), S(m(3, 4), 1, 1, True), S(m(3, 4), dim=(0, 1))],
+        covers=("norm",),
     ),
 ]

@@ -93,3 +93,18 @@ def test_integer_products_and_running_sums_are_int64() -> None:
         for dtype in ("int32", "bool"):
             ours, theirs = both(fn, [[1, 0, 3], [2, 2, 1]], dtype)
             assert_close(ours, theirs)
+
+
+def test_vector_norm_bad_inputs_are_errors() -> None:
+    msg = raises_like_torch(lambda lib, x: lib.linalg.vector_norm(x), [1, 2], "int64")
+    assert "floating point" in msg
+    msg = raises_like_torch(lambda lib, x: lib.linalg.vector_norm(x, float("inf")), [])
+    assert "inf norm" in msg
+    raises_like_torch(lambda lib, x: lib.linalg.matrix_norm(x), [1.0, 2.0])
+
+
+@pytest.mark.parametrize("ord", [2, 1, float("inf"), -float("inf"), 0, 3, 0.5])
+def test_vector_norm_gradient_at_zero_is_zero(ord: float) -> None:
+    x = rg.zeros(3, dtype=rg.float64, requires_grad=True)
+    (g,) = rg.autograd.grad(rg.linalg.vector_norm(x, ord), x, allow_unused=True)
+    assert g is None or not g.numpy().any()

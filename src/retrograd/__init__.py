@@ -166,6 +166,7 @@ from ._ops.reduce_ops import (
     max,
     mean,
     min,
+    norm,
     prod,
     softmax,
     std,

@@ -133,6 +133,7 @@ _METHODS: dict[str, Any] = {
     "sum": R.sum, "mean": R.mean, "amax": R.amax, "amin": R.amin, "max": R.max, "min": R.min,
     "argmax": R.argmax, "argmin": R.argmin,
     "softmax": R.softmax, "log_softmax": R.log_softmax, "logsumexp": R.logsumexp,
+    "norm": R.norm,
     "prod": R.prod, "cumsum": R.cumsum, "cumprod": R.cumprod,
     "var": R.var, "std": R.std,
     # products

@@ -308,3 +308,81 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         tensor([1., 2., 6.])
     """
     return _apply_acc(P.Cumprod, input, dtype, dim=_wrap_dim(dim, input._data.ndim))
+
+
+# ---------------------------------------------------------------------------- norms
+def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:  # fmt: skip
+    """The vector ``ord``-norm of ``x`` over ``dim`` (all elements by default).
+
+    Args:
+        x: a floating or complex tensor.
+        ord: 2 (default), 1, inf, -inf, 0 (number of non-zeros) or any real p.
+        dim: a dimension or tuple of dimensions (None: all, as one vector).
+        keepdim: keep the reduced dimensions with size 1.
+        dtype: if given, ``x`` is cast to it first.
+
+    Returns:
+        A real tensor. Where the norm is 0 its gradient is 0 (PyTorch's subgradient).
+
+    Example:
+        >>> retrograd.linalg.vector_norm(retrograd.tensor([3.0, 4.0]))
+        tensor(5.)
+    """
+    if dtype is not None:
+        x = x.to(dtype)
+    if x._data.dtype.kind not in "fcV":
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+            f"Got {x.dtype.name.capitalize()}"
+        )
+    d = _dims(dim, x._data.ndim)
+    o = float(ord)
+    if abs(o) == np.inf and x._data.size == 0:
+        raise RuntimeError(
+            "linalg.vector_norm cannot compute the inf norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
+    return apply(P.LinalgVectorNorm, x, ord=o, dim=d, keepdim=keepdim)
+
+
+def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:  # fmt: skip
+    """The matrix norm of ``A`` over the two dims ``dim``: 'fro' (Frobenius), 1 / -1
+    (max / min column sum of |A|), inf / -inf (max / min row sum of |A|).
+
+    Example:
+        >>> retrograd.linalg.matrix_norm(retrograd.tensor([[3.0, 0.0], [0.0, 4.0]]))
+        tensor(5.)
+    """
+    if A._data.ndim < 2:
+        raise RuntimeError(
+            f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions, "
+            f"got a tensor of shape {list(A.shape)}"
+        )
+    d0, d1 = wrap_dims(tuple(dim), A._data.ndim)
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+    if ord in (1, -1, np.inf, -np.inf):
+        if dtype is not None:
+            A = A.to(dtype)
+        rows, cols = (d0, d1) if abs(ord) == 1 else (d1, d0)
+        sums = A.abs().sum(rows, keepdim=True)
+        out = (amax if ord > 0 else amin)(sums, cols, keepdim=True)
+        return out if keepdim else out.squeeze((d0, d1))
+    raise RuntimeError(f"linalg.matrix_norm: ord {ord!r} is not supported (use 'fro', 1, inf)")
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         dtype: Any = None) -> Tensor:  # fmt: skip
+    """The vector p-norm over ``dim`` (all elements by default); 'fro' is the 2-norm.
+
+    Example:
+        >>> retrograd.norm(retrograd.tensor([3.0, 4.0]))
+        tensor(5.)
+    """
+    if p == "fro":
+        p = 2
+    elif isinstance(p, str):
+        raise RuntimeError(f"norm(): p {p!r} is not supported (use a number or 'fro')")
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)

@@ -434,3 +434,81 @@ class Prod(Primitive):
 class ProdDim(Prod):
     name = "Prod"
     node_name = "ProdBackward1"
+
+
+# ---------------------------------------------------------------------------- norms
+def _nonzero(t: Any) -> Any:
+    """``t`` with its zeros replaced by 1: a divisor whose masked-out entries stay finite,
+    so higher derivatives through the mask are 0 rather than 0 * inf = nan."""
+    from .._ops.elementwise_ops import where
+
+    return where(t == 0, 1.0, t)
+
+
+class LinalgVectorNorm(Primitive):
+    """``sum(|x| ** ord) ** (1 / ord)`` over ``dim``, with ord 0 (count of non-zeros), inf
+    (max |x|) and -inf (min |x|). The rule is PyTorch's norm_backward: where the norm is 0
+    the gradient is 0 (the subgradient), not nan; inf-norm ties share it evenly."""
+
+    save_inputs = (0,)
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, ord: float, dim: tuple[int, ...] | None,
+                keepdim: bool) -> np.ndarray:  # fmt: skip
+        x = np.abs(a)
+        with quiet():
+            if ord == np.inf:
+                out = np.amax(x, axis=dim, keepdims=keepdim)
+            elif ord == -np.inf:
+                out = np.amin(x, axis=dim, keepdims=keepdim)
+            elif ord == 0:
+                out = np.sum(x != 0, axis=dim, keepdims=keepdim, dtype=x.dtype)
+            elif ord == 1:
+                out = np.sum(x, axis=dim, keepdims=keepdim)
+            elif ord == 2:
+                out = np.sqrt(np.sum(x * x, axis=dim, keepdims=keepdim))
+            else:
+                s = np.sum(x**ord, axis=dim, keepdims=keepdim)
+                out = s ** np.asarray(1.0 / ord, x.dtype)
+        return np.asarray(out, x.dtype)
+
+    @staticmethod
+    def _weights(ctx: Ctx, x: Any, norm: Any) -> Any:
+        """d norm / d x (conjugated for complex x), shaped like x; None for ord 0."""
+        p = ctx.params
+        p_ord = p["ord"]
+        norm = _restore(norm, x.shape, p["dim"], p["keepdim"])
+        if p_ord == 0:
+            return None
+        if p_ord == 1:
+            return x.sgn()
+        if p_ord == 2:
+            return (x / norm).masked_fill(norm == 0, 0)
+        if abs(p_ord) == np.inf:
+            mask = ((x.abs() == norm) | x.abs().isnan()).to(norm.dtype)
+            dims = _dims_of(x.ndim, p["dim"])
+            return x.sgn() * mask / mask.sum(dims, keepdim=True)
+        if p_ord < 1:
+            scaled = (_nonzero(x.abs()) ** (p_ord - 1)).masked_fill(x == 0, 0)
+            return x.sgn() * scaled * norm ** (1 - p_ord)
+        scale = (1 / _nonzero(norm) ** (p_ord - 1)).masked_fill(norm == 0, 0)
+        if p_ord < 2:
+            return x.sgn() * x.abs() ** (p_ord - 1) * scale
+        return x * x.abs() ** (p_ord - 2) * scale
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        x, norm = ctx.saved_tensors
+        w = LinalgVectorNorm._weights(ctx, x, norm)
+        p = ctx.params
+        return None if w is None else _restore(g, x.shape, p["dim"], p["keepdim"]) * w
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        x, p = ctx.inputs[0], ctx.params
+        w = LinalgVectorNorm._weights(ctx, x, ctx.out)
+        if w is None:
+            return ctx.out * 0
+        tw = (t * w.conj()).real if w.is_complex() else t * w
+        return tw.sum(_dims_of(x.ndim, p["dim"]), keepdim=p["keepdim"])
