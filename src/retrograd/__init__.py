@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from . import (
     _ops,  # noqa: F401  (attaches the Tensor methods)
+    func,
     linalg,
 )
 from ._device import device
