@@ -346,6 +346,8 @@ NOT_DIFFERENTIABLE = {
     "eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge",
     "greater_equal", "isnan", "logical_and", "logical_or", "logical_xor", "logical_not",
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+    "bitwise_left_shift", "bitwise_right_shift", "isclose", "allclose", "equal", "isinf",
+    "isfinite", "isposinf", "isneginf", "isreal",
     # integer results: indices
     "argmax", "argmin", "nonzero",
     # dtype, RNG, threading, printing and mode utilities
@@ -366,6 +368,8 @@ NOT_DIFFERENTIABLE_METHODS = NOT_DIFFERENTIABLE | {
     "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__and__", "__or__",
     "__xor__", "__invert__", "__rand__", "__ror__", "__rxor__", "__iadd__", "__isub__",
     "__imul__", "__itruediv__", "__ipow__", "__setitem__",
+    "__lshift__", "__rshift__", "__rlshift__", "__rrshift__", "__ifloordiv__", "__imod__",
+    "__ilshift__", "__irshift__",
     # only reached when the left operand is not a tensor and defers to us
     "__rmatmul__",
 }  # fmt: skip

@@ -9,6 +9,7 @@ by ``apply()``, not here.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -639,3 +640,619 @@ class Minimum(Maximum):
     forward = staticmethod(lambda ctx, a, b: np.minimum(a, b))
     picks_a = staticmethod(lambda a, b: a < b)
     picks_b = staticmethod(lambda a, b: a > b)
+
+
+# ------------------------------------------------------- more unary functions, by rule
+def _ufunc_prim(name: str, fn: Any, partial: Any, uses: str = "in", doc: str = "") -> Any:
+    """An ``Elementwise`` primitive from a NumPy function of one array and its derivative
+    ``partial(a, out)`` in Tensor ops; ``uses`` says which of input/output it reads."""
+
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        with quiet():  # domain errors and overflow give nan / inf silently, as in PyTorch
+            return np.asarray(fn(a)).astype(a.dtype, copy=False)
+
+    def partials(cls: Any, ctx: Ctx, a: Any, out: Any) -> tuple[Any]:
+        return (partial(a, out),)
+
+    attrs = dict(
+        forward=staticmethod(forward),
+        partials=classmethod(partials),
+        save_inputs=(0,) if "in" in uses else (),
+        save_output="out" in uses,
+        __doc__=doc or f"{name.lower()}(x); its derivative is stated in ``partial``.",
+    )
+    return type(name, (Elementwise,), attrs)
+
+
+_LN2, _LN10 = float(np.log(2.0)), float(np.log(10.0))
+_TWO_OVER_SQRT_PI = 2.0 / float(np.sqrt(np.pi))
+
+Reciprocal = _ufunc_prim("Reciprocal", lambda a: 1 / a, lambda a, out: -out * out, "out")
+Rsqrt = _ufunc_prim("Rsqrt", lambda a: 1 / np.sqrt(a), lambda a, out: -0.5 * out**3, "out")
+Exp2 = _ufunc_prim("Exp2", np.exp2, lambda a, out: out * _LN2, "out")
+Expm1 = _ufunc_prim("Expm1", np.expm1, lambda a, out: out + 1, "out")
+Log2 = _ufunc_prim("Log2", np.log2, lambda a, out: 1 / (a * _LN2))
+Log10 = _ufunc_prim("Log10", np.log10, lambda a, out: 1 / (a * _LN10))
+Log1p = _ufunc_prim("Log1p", np.log1p, lambda a, out: 1 / (a + 1))
+Tan = _ufunc_prim("Tan", np.tan, lambda a, out: 1 + out * out, "out")
+Asin = _ufunc_prim("Asin", np.arcsin, lambda a, out: 1 / (1 - a * a).sqrt())
+Acos = _ufunc_prim("Acos", np.arccos, lambda a, out: -1 / (1 - a * a).sqrt())
+Atan = _ufunc_prim("Atan", np.arctan, lambda a, out: 1 / (a * a + 1))
+Sinh = _ufunc_prim("Sinh", np.sinh, lambda a, out: a.cosh())
+Cosh = _ufunc_prim("Cosh", np.cosh, lambda a, out: a.sinh())
+# PyTorch's forms, (x^2 + 1).rsqrt() and (x^2 - 1).rsqrt(), which fix the complex branch
+Asinh = _ufunc_prim("Asinh", np.arcsinh, lambda a, out: 1 / (a * a + 1).sqrt())
+Acosh = _ufunc_prim("Acosh", np.arccosh, lambda a, out: 1 / (a * a - 1).sqrt())
+Atanh = _ufunc_prim("Atanh", np.arctanh, lambda a, out: 1 / (1 - a * a))
+
+
+# ------------------------------------------------- special functions (no SciPy at runtime)
+def _vectorised(fn: Any) -> Any:
+    """``fn`` of one Python float applied to an array, computed in float64. ``math``'s
+    erf/erfc/lgamma are correctly rounded C code; the per-element call (~0.1 us) is the
+    price of not depending on SciPy."""
+    ufunc = np.frompyfunc(fn, 1, 1)
+
+    def run(a: np.ndarray) -> np.ndarray:
+        if a.size == 0:
+            return np.empty(a.shape, np.float64)
+        return np.asarray(ufunc(a.astype(np.float64)), np.float64)
+
+    return run
+
+
+def _lgamma1(x: float) -> float:
+    try:
+        return math.lgamma(x)
+    except (ValueError, OverflowError):  # poles at 0, -1, -2...: +inf, as PyTorch
+        return math.inf
+
+
+_erf, _erfc, _lgamma = _vectorised(math.erf), _vectorised(math.erfc), _vectorised(_lgamma1)
+
+
+def _erfinv(y: np.ndarray) -> np.ndarray:
+    """Inverse error function: Winitzki's closed form (error ~2e-3) refined by three
+    Halley steps on erf (or on erfc in the tails, where 1 - |y| is exact), which converge
+    cubically to float64 precision."""
+    y = y.astype(np.float64)
+    a = 0.147
+    ln = np.log1p(-y * y)
+    t = 2 / (np.pi * a) + ln / 2
+    x = np.copysign(np.sqrt(np.sqrt(t * t - ln / a) - t), y)
+    tail = np.abs(y) > 0.5
+    for _ in range(3):
+        r = np.where(tail, np.sign(y) * ((1 - np.abs(y)) - _erfc(np.abs(x))), _erf(x) - y)
+        d = _TWO_OVER_SQRT_PI * np.exp(-x * x)  # erf'(x); erf''(x) = -2x erf'(x)
+        x = x - r / (d + x * r)  # Halley: r / (d - r * erf'' / (2 erf')) with erf''/erf' = -2x
+    x = np.where(np.abs(y) == 1, np.copysign(np.inf, y), x)
+    return np.where(np.abs(y) > 1, np.nan, x)
+
+
+# Bernoulli numbers B_2, B_4, ..., B_18 for the Euler-Maclaurin tails below
+_B2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798)
+
+
+def _digamma(x: np.ndarray) -> np.ndarray:
+    """psi(x): reflection for x < 0, the recurrence up to x + 10, then the asymptotic
+    series ln x - 1/(2x) - sum B_2k / (2k x^2k). PyTorch's values at the poles: -inf at 0
+    (+inf at -0), nan at the negative integers."""
+    x = x.astype(np.float64)
+    neg = x < 0
+    z = np.where(neg, 1 - x, x)
+    acc = np.zeros_like(z)
+    for k in range(10):
+        acc -= 1 / (z + k)
+    w = z + 10
+    inv2 = 1 / (w * w)
+    series = 0.0
+    for k in range(len(_B2K) - 1, -1, -1):
+        series = series * inv2 + _B2K[k] / (2 * (k + 1))
+    res = acc + np.log(w) - 0.5 / w - series * inv2
+    refl = res - np.pi / np.tan(np.pi * x)
+    res = np.where(neg, refl, res)
+    res = np.where(x == 0, np.copysign(np.inf, -x), res)
+    return np.where(neg & (x == np.floor(x)), np.nan, res)
+
+
+def _polygamma(n: int, x: np.ndarray) -> np.ndarray:
+    """psi^(n)(x) = (-1)^(n+1) n! zeta(n+1, x) for n >= 1, with the Hurwitz zeta by
+    Euler-Maclaurin summation after shifting x up by N terms (N covers negative x too)."""
+    x = x.astype(np.float64)
+    s = n + 1
+    finite = x[np.isfinite(x)]
+    shift = 12 + (int(np.ceil(-finite.min())) if finite.size and finite.min() < 0 else 0)
+    total = np.zeros_like(x)
+    for k in range(shift):
+        total += (x + k) ** -s
+    w = x + shift
+    total += w ** (1 - s) / (s - 1) + 0.5 * w**-s
+    term = s * w ** (-s - 1)  # s (s+1) ... (s+2j-2) w^(-s-2j+1) for j = 1, 2, ...
+    for j, b in enumerate(_B2K):
+        total += b / math.factorial(2 * j + 2) * term
+        term = term * (s + 2 * j + 1) * (s + 2 * j + 2) / (w * w)
+    res = (-1) ** (n + 1) * math.factorial(n) * total
+    pole = (x <= 0) & (x == np.floor(x))
+    return np.where(pole, np.inf if n % 2 else -np.inf, res)
+
+
+Erf = _ufunc_prim("Erf", _erf, lambda a, out: _TWO_OVER_SQRT_PI * (-a * a).exp())
+Erfc = _ufunc_prim("Erfc", _erfc, lambda a, out: -_TWO_OVER_SQRT_PI * (-a * a).exp())
+Erfinv = _ufunc_prim("Erfinv", _erfinv, lambda a, out: (out * out).exp() / _TWO_OVER_SQRT_PI,
+                     "out")  # fmt: skip
+Lgamma = _ufunc_prim("Lgamma", _lgamma, lambda a, out: a.digamma())
+Digamma = _ufunc_prim("Digamma", _digamma, lambda a, out: a.polygamma(1))
+
+
+class Polygamma(Elementwise):
+    """psi^(n)(x) for n >= 1; its derivative is psi^(n+1)(x)."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, n: int) -> np.ndarray:
+        with quiet():
+            return _polygamma(n, a).astype(a.dtype, copy=False)
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, out: Any) -> tuple[Any]:
+        return (a.polygamma(ctx.params["n"] + 1),)
+
+
+class Logit(Primitive):
+    """log(x / (1 - x)) of x clamped to [eps, 1 - eps]; PyTorch's logit_backward: the
+    gradient is 0 outside [eps, 1 - eps] (nan outside [0, 1] when eps is None)."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, eps: float | None = None) -> np.ndarray:
+        if eps is not None:
+            a = np.clip(a, np.asarray(eps, a.dtype), np.asarray(1 - eps, a.dtype))
+        with quiet():
+            return np.log(a / (1 - a))
+
+    @staticmethod
+    def _scale(ctx: Ctx, a: Any, g: Any) -> Any:
+        eps = ctx.params.get("eps")
+        r = g / (a * (1 - a))
+        if eps is None:
+            return r.masked_fill((a < 0) | (a > 1), float("nan"))
+        return r.masked_fill((a < eps) | (a > 1 - eps), 0)
+
+    @classmethod
+    def vjp(cls, ctx: Ctx, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return cls._scale(ctx, a, g)
+
+    @classmethod
+    def jvp(cls, ctx: Ctx, t: Any) -> Any:
+        return cls._scale(ctx, ctx.inputs[0], t)
+
+
+# ------------------------------------------------- rounding: zero derivative, or identity
+class _ZeroDerivative(Primitive):
+    """Piecewise-constant ops (floor, round...): the output requires grad, its gradient is
+    zero (PyTorch's zeros_like(grad), so an inf or nan upstream gives 0, not nan)."""
+
+    @staticmethod
+    def vjp(ctx: Ctx, *grads: Any) -> Any:
+        n = len(ctx.needs_input_grad)
+        zero = grads[0].new_zeros(grads[0].shape)
+        return zero if n == 1 else tuple(zero if k else None for k in ctx.needs_input_grad)
+
+    @staticmethod
+    def jvp(ctx: Ctx, *tangents: Any) -> Any:
+        return ctx.out.new_zeros(ctx.out.shape)
+
+
+class Floor(_ZeroDerivative):
+    forward = staticmethod(lambda ctx, a: np.floor(a))
+
+
+class Ceil(_ZeroDerivative):
+    forward = staticmethod(lambda ctx, a: np.ceil(a))
+
+
+class Trunc(_ZeroDerivative):
+    forward = staticmethod(lambda ctx, a: np.trunc(a))
+
+
+class Round(_ZeroDerivative):
+    """Half to even, as PyTorch; with ``decimals`` it is RoundBackward1 (same scaling:
+    rint(x * 10^d) / 10^d, or rint(x / 10^-d) * 10^-d for negative d)."""
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, decimals: int = 0) -> np.ndarray:
+        with quiet():
+            return np.round(a, decimals)
+
+
+class RoundDecimals(Round):
+    name = "Round"
+    node_name = "RoundBackward1"
+
+
+class Frac(Primitive):
+    """x - trunc(x); the gradient passes unchanged."""
+
+    forward = staticmethod(lambda ctx, a: a - np.trunc(a))
+    vjp = staticmethod(lambda ctx, g: g)
+    jvp = staticmethod(lambda ctx, t: t)
+
+
+def _int_div_check(b: np.ndarray) -> None:
+    if b.dtype.kind in "iub" and not np.all(b):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _floor_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # NumPy's float floor division is PyTorch's div_floor_floating (fmod-based, then
+    # rounded), not floor(a / b), so results at the rounding boundary agree
+    _int_div_check(b)
+    with quiet():
+        return np.floor_divide(a, b)
+
+
+def _trunc_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype.kind not in "iub":
+        with quiet():
+            return np.trunc(a / b)
+    _int_div_check(b)
+    q = np.floor_divide(a, b)
+    # floor and truncation differ by one where the division is inexact and signs differ
+    return q + ((a - q * b != 0) & ((a < 0) != (b < 0))).astype(q.dtype)
+
+
+class DivMode(_ZeroDerivative):
+    """div with rounding_mode 'trunc' or 'floor' (DivBackward2): a zero gradient."""
+
+    name = "Div"
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray, rounding_mode: str) -> np.ndarray:
+        return _floor_div(a, b) if rounding_mode == "floor" else _trunc_div(a, b)
+
+
+class FloorDivide(Primitive):
+    """floor_divide: PyTorch has no derivative for it; backward or a tangent raises."""
+
+    node_name = "NotImplemented"
+    forward = staticmethod(lambda ctx, a, b: _floor_div(a, b))
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+    @staticmethod
+    def jvp(ctx: Ctx, ta: Any, tb: Any) -> Any:
+        raise NotImplementedError(
+            "Trying to use forward AD with aten::floor_divide that does not support it."
+        )
+
+
+class Remainder(Elementwise):
+    """a - floor(a / b) * b (the sign of b); d/db = -floor(a / b) (RemainderBackward1)."""
+
+    node_name = "RemainderBackward1"
+    save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        _int_div_check(b)
+        with quiet():
+            return np.remainder(a, b)
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        return 1, -a.div(b, rounding_mode="floor")
+
+
+class RemainderScalar(Remainder):
+    node_name = "RemainderBackward0"
+
+
+class Fmod(Elementwise):
+    """C's fmod (the sign of a); d/db = -trunc(a / b) (FmodBackward1)."""
+
+    node_name = "FmodBackward1"
+    save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        _int_div_check(b)
+        with quiet():
+            return np.fmod(a, b)
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        return 1, -a.div(b, rounding_mode="trunc")
+
+
+class FmodScalar(Fmod):
+    node_name = "FmodBackward0"
+
+
+# ------------------------------------------------------------------ binary functions
+class Atan2(Elementwise):
+    save_inputs = (0, 1)
+    forward = staticmethod(lambda ctx, a, b: np.arctan2(a, b))
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        r2 = a * a + b * b
+        return b / r2, -a / r2
+
+
+class Hypot(Elementwise):
+    save_inputs = (0, 1)
+    save_output = True
+    forward = staticmethod(lambda ctx, a, b: np.hypot(a, b))
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        return a / out, b / out
+
+
+class Xlogy(Elementwise):
+    """x * log(y), 0 where x == 0 unless y is nan; d/dx is xlogy(x != 0, y)."""
+
+    save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with quiet():
+            out = np.where(a == 0, 0, a * np.log(b))
+        return np.where(np.isnan(b), b, out).astype(np.result_type(a, b), copy=False)
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        return b.log().masked_fill((a == 0) & ~b.isnan(), 0), a / b
+
+
+class XlogyScalarSelf(Xlogy):
+    node_name = "XlogyBackward1"
+
+
+class XlogyScalarOther(Xlogy):
+    node_name = "XlogyBackward2"
+
+
+class Logaddexp(Elementwise):
+    save_inputs = (0, 1)
+    forward = staticmethod(lambda ctx, a, b: np.logaddexp(a, b))
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        return 1 / (1 + (b - a).exp()), 1 / (1 + (a - b).exp())
+
+
+class Fmax(Primitive):
+    """fmax: NaN loses. PyTorch's rules: backward gives ties to a; forward takes a's
+    tangent only where a > b (b's at ties), both where b is NaN."""
+
+    save_inputs = (0, 1)
+    forward = staticmethod(lambda ctx, a, b: np.fmax(a, b))
+    to_a_backward = staticmethod(lambda a, b: (a >= b) | b.isnan())
+    to_a_forward = staticmethod(lambda a, b: (a > b) | b.isnan())
+
+    @classmethod
+    def vjp(cls, ctx: Ctx, g: Any) -> tuple[Any, Any]:
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        m = cls.to_a_backward(a, b)
+        return (g.masked_fill(~m, 0) if na else None, g.masked_fill(m, 0) if nb else None)
+
+    @classmethod
+    def jvp(cls, ctx: Ctx, ta: Any, tb: Any) -> Any:
+        a, b = ctx.inputs
+        m = cls.to_a_forward(a, b)
+        ta = ta if ta is not None else a.new_zeros(())
+        tb = tb if tb is not None else b.new_zeros(())
+        return ta.where(m, tb)
+
+
+class Fmin(Fmax):
+    """fmin: as ``Fmax`` with the comparison reversed (here ties go to a both ways)."""
+
+    forward = staticmethod(lambda ctx, a, b: np.fmin(a, b))
+    to_a_backward = staticmethod(lambda a, b: (a <= b) | b.isnan())
+    to_a_forward = staticmethod(lambda a, b: (a <= b) | b.isnan())
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, w: Any) -> np.ndarray:
+    # PyTorch's two-sided form: exact at w == 0 and w == 1
+    with quiet():
+        small = np.abs(w) < 0.5
+        return np.where(small, a + w * (b - a), b - (b - a) * (1 - w))
+
+
+class Lerp(Elementwise):
+    """start + weight * (end - start) for a tensor weight (LerpBackward1)."""
+
+    node_name = "LerpBackward1"
+    save_inputs = (0, 1, 2)
+    forward = staticmethod(lambda ctx, a, b, w: _lerp(a, b, w))
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, w: Any, out: Any) -> tuple[Any, Any, Any]:
+        return 1 - w, w, b - a
+
+
+class LerpScalar(Elementwise):
+    """lerp with a Python number weight (LerpBackward0)."""
+
+    name = "Lerp"
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray, weight: Any) -> np.ndarray:
+        return _lerp(a, b, np.asarray(weight, a.dtype)).astype(a.dtype, copy=False)
+
+    @classmethod
+    def partials(cls, ctx: Ctx, *operands: Any) -> tuple[Any, Any]:
+        w = ctx.params["weight"]
+        return 1 - w, w
+
+
+# ------------------------------------------------------------ complex numbers and views
+class Complex(Primitive):
+    """real + i imag; the gradient of each part is that part of the gradient."""
+
+    @staticmethod
+    def forward(ctx: Ctx, re: np.ndarray, im: np.ndarray) -> np.ndarray:
+        out = np.empty(np.broadcast_shapes(re.shape, im.shape),
+                       np.result_type(re.dtype, np.complex64))  # fmt: skip
+        out.real, out.imag = re, im
+        return out
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> tuple[Any, Any]:
+        nr, ni = ctx.needs_input_grad
+        return (g.real if nr else None, g.imag if ni else None)
+
+    @staticmethod
+    def jvp(ctx: Ctx, tr: Any, ti: Any) -> Any:
+        from .._ops.elementwise_ops import complex as make
+
+        re, im = ctx.inputs
+        return make(tr if tr is not None else re.new_zeros(()),
+                    ti if ti is not None else im.new_zeros(()))  # fmt: skip
+
+
+class Angle(Primitive):
+    """The argument of z (0 or pi for real x); PyTorch's angle_backward: zero for real
+    input and at z == 0."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        if a.dtype.kind == "c":
+            return np.angle(a)
+        # -0.0 has angle 0 (x < 0 is false), where atan2 would give pi
+        return np.where(np.isnan(a), a, np.where(a < 0, np.pi, 0)).astype(a.dtype)
+
+    @staticmethod
+    def _rule(a: Any, g: Any, forward: bool) -> Any:
+        if not a.is_complex():
+            return g.new_zeros(g.shape) if g.shape == a.shape else (g * a).real * 0
+        mag2 = a.abs() ** 2
+        safe = mag2.masked_fill(mag2 == 0, 1)
+        if forward:  # d angle = Im(conj(z) dz) / |z|^2
+            r = (g * a.conj()).imag / safe
+        else:
+            r = g * a / safe * 1j
+        return r.masked_fill(mag2 == 0, 0)
+
+    @classmethod
+    def vjp(cls, ctx: Ctx, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return cls._rule(a, g, False)
+
+    @classmethod
+    def jvp(cls, ctx: Ctx, t: Any) -> Any:
+        return cls._rule(ctx.inputs[0], t, True)
+
+
+class NanToNum(Primitive):
+    """nan, +inf and -inf replaced; the gradient passes only where the input was finite."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, nan: float, posinf: float | None,
+                neginf: float | None) -> np.ndarray:  # fmt: skip
+        with quiet():
+            return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g.masked_fill(~a.isfinite(), 0)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        return t.masked_fill(~ctx.inputs[0].isfinite(), 0)
+
+
+class ViewAsReal(Primitive):
+    """A float view (..., 2) of a complex tensor's memory."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        re = a.real  # a view with a's strides
+        return np.lib.stride_tricks.as_strided(
+            re, a.shape + (2,), re.strides + (re.itemsize,), writeable=a.flags.writeable
+        )
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        from .._ops.elementwise_ops import view_as_complex
+
+        return view_as_complex(g.contiguous())
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        from .._ops.elementwise_ops import view_as_real
+
+        return view_as_real(t)
+
+
+class ViewAsComplex(Primitive):
+    """A complex view of a float tensor whose last dimension (size 2, stride 1) holds the
+    real and imaginary parts."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        cdt = np.complex64 if a.dtype == np.float32 else np.complex128
+        if a.size == 0:
+            return np.empty(a.shape[:-1], cdt)
+        head = a[(0,) * (a.ndim - 1)].view(cdt)  # the first element, as a complex number
+        return np.lib.stride_tricks.as_strided(
+            head, a.shape[:-1], a.strides[:-1], writeable=a.flags.writeable
+        )
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        from .._ops.elementwise_ops import view_as_real
+
+        return view_as_real(g)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        from .._ops.elementwise_ops import view_as_complex
+
+        return view_as_complex(t.contiguous())
+
+
+class Polar(Primitive):
+    """abs * (cos(angle) + i sin(angle)); PyTorch's polar_backward, which reads the result:
+    d abs = Re(conj(g) sgn(out)), d angle = Re(conj(g) i out)."""
+
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, r: np.ndarray, theta: np.ndarray) -> np.ndarray:
+        return Complex.forward(ctx, r * np.cos(theta), r * np.sin(theta))
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> tuple[Any, Any]:
+        (out,) = ctx.saved_tensors
+        nr, nt = ctx.needs_input_grad
+        gc = g.conj()
+        return ((gc * out.sgn()).real if nr else None, (gc * out * 1j).real if nt else None)
+
+    @staticmethod
+    def jvp(ctx: Ctx, tr: Any, tt: Any) -> Any:
+        out = ctx.out
+        terms = []
+        if tr is not None:
+            terms.append(tr * out.sgn())
+        if tt is not None:
+            terms.append(tt * out * 1j)
+        return terms[0] if len(terms) == 1 else terms[0] + terms[1]
