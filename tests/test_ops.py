@@ -349,7 +349,7 @@ NOT_DIFFERENTIABLE = {
     "bitwise_left_shift", "bitwise_right_shift", "isclose", "allclose", "equal", "isinf",
     "isfinite", "isposinf", "isneginf", "isreal",
     # integer results: indices
-    "argmax", "argmin", "nonzero",
+    "argmax", "argmin", "nonzero", "argwhere",
     # dtype, RNG, threading, printing and mode utilities
     "can_cast", "promote_types", "result_type", "get_default_dtype", "set_default_dtype",
     "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",

@@ -25,6 +25,11 @@ LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place oper
 VIEW_LEAF_MSG = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
+MULTI_VIEW_MSG = (
+    "Output {} of {} is a view and is being modified inplace. This view is the output of a "
+    "function that returns multiple views. Such functions do not allow the output views to "
+    "be modified inplace. You should replace the inplace operation by an out-of-place one."
+)
 OVERLAP_MSG = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
     "memory location. Please clone() the tensor before performing the operation."
@@ -40,6 +45,11 @@ def check_inplace(self: Tensor) -> None:
     base = self._base
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError(VIEW_LEAF_MSG)
+    chain = self._view_chain
+    if chain and self._grad_fn is not None:
+        if any(getattr(prim, "multi_output_view", False) for prim, _ in chain):
+            prim, params = chain[-1]
+            raise RuntimeError(MULTI_VIEW_MSG.format(params.get("piece", 0), prim.name))
 
 
 def _write(self: Tensor, values: np.ndarray) -> None:
@@ -119,9 +129,11 @@ def _inplace(fn_name: str) -> Callable[..., Tensor]:
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         from . import elementwise_ops as E
+        from . import shape_ops as S
 
-        fn = getattr(E, fn_name)
-        return apply_inplace(self, lambda t: fn(t, *args, **kwargs), args, fn_name)
+        fn = getattr(E, fn_name, None) or getattr(S, fn_name)
+        others = args + tuple(kwargs.values())
+        return apply_inplace(self, lambda t: fn(t, *args, **kwargs), others, fn_name)
 
     method.__name__ = fn_name + "_"
     method.__doc__ = f"In-place ``{fn_name}``; returns self."

@@ -453,6 +453,8 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     nz = np.nonzero(input._data) if input._data.ndim else np.nonzero(input._data.reshape(1))
     if as_tuple:
         return tuple(Tensor._wrap(a.astype(np.int64)) for a in nz)
+    if input._data.ndim == 0:  # one row per non-zero, with no coordinates
+        return Tensor._wrap(np.zeros((nz[0].size, 0), np.int64))
     return Tensor._wrap(np.stack(nz, axis=-1).astype(np.int64))
 
 
@@ -523,3 +525,956 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     d = _wrap_dim(dim, input._data.ndim)
     return tuple(select(input, d, i) for i in range(input._data.shape[d]))
+
+
+# ------------------------------------------------------------ reshaping and moving dims
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dim ``dim`` into ``sizes`` (one of them may be -1), as a view.
+
+    Args:
+        input: the tensor.
+        dim: the dim to split.
+        sizes: the new sizes; their product must be the size of ``dim``.
+
+    Returns:
+        A view of ``input`` with ``dim`` replaced by ``sizes``.
+
+    Example::
+
+        >>> retrograd.arange(6.0).unflatten(0, (2, -1)).shape
+        retrograd.Size([2, 3])
+    """
+    shape = input._data.shape
+    d = _wrap_dim(dim, len(shape))
+    s = tuple(int(n) for n in sizes)
+    if not s:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        s = _infer(s, shape[d], "unflatten", shape)
+    except RuntimeError:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+            f"{dim} ({shape[d]}) in the input tensor"
+        ) from None
+    return apply(P.Reshape, input, shape=shape[:d] + s + shape[d + 1 :])
+
+
+def _dim_list(dims: Any) -> list[int]:
+    return [int(dims)] if isinstance(dims, (int, np.integer)) else [int(d) for d in dims]
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move the dims ``source`` to the positions ``destination``; the others keep their
+    order. A view.
+
+    Args:
+        input: the tensor.
+        source: a dim or a sequence of dims to move.
+        destination: where each goes.
+
+    Returns:
+        A view of ``input`` with permuted dims.
+
+    Example::
+
+        >>> retrograd.zeros(2, 3, 4).movedim(0, -1).shape
+        retrograd.Size([3, 4, 2])
+    """
+    n = input._data.ndim
+    src, dst = _dim_list(source), _dim_list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+            f"the same number of dims as destination ({dst} dims)"
+        )
+    ws, wd = [_wrap_dim(d, n) for d in src], [_wrap_dim(d, n) for d in dst]
+    for name, given, wrapped in (("source", src, ws), ("destination", dst, wd)):
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
+    order = [-1] * n
+    for s, d in zip(ws, wd):
+        order[d] = s
+    rest = iter(d for d in range(n) if d not in ws)
+    perm = tuple(o if o >= 0 else next(rest) for o in order)
+    return apply(P.Permute, input, dims=perm)
+
+
+moveaxis = movedim
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """Expand the tensors to their common broadcast shape (views).
+
+    Example::
+
+        >>> a, b = retrograd.broadcast_tensors(retrograd.zeros(3, 1), retrograd.zeros(4))
+        >>> a.shape, b.shape
+        (retrograd.Size([3, 4]), retrograd.Size([3, 4]))
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    for i, x in enumerate(tensors):
+        check_tensor(x, "broadcast_tensors", f"tensors[{i}]")
+    shape = infer_size(*(x._data.shape for x in tensors))
+    return tuple(expand(x, shape) for x in tensors)
+
+
+def repeat(input: Tensor, *sizes: Any) -> Tensor:
+    """Tile the tensor: ``sizes[i]`` copies along dim ``i`` (leading sizes add dims).
+
+    Example::
+
+        >>> retrograd.tensor([1.0, 2.0]).repeat(2, 2)
+        tensor([[1., 2., 1., 2.],
+                [1., 2., 1., 2.]])
+    """
+    reps = _shape_arg(sizes)
+    if len(reps) < input._data.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            "of tensor"
+        )
+    if any(r < 0 for r in reps):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(reps)}")
+    return apply(P.Repeat, input, repeats=reps)
+
+
+def tile(input: Tensor, dims: Any) -> Tensor:
+    """``repeat`` with missing leading counts taken as 1.
+
+    Example::
+
+        >>> retrograd.zeros(2, 3).tile((2,)).shape
+        retrograd.Size([2, 6])
+    """
+    reps = _shape_arg((dims,))
+    reps = (1,) * (input._data.ndim - len(reps)) + reps
+    return repeat(input, reps)
+
+
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:  # fmt: skip
+    """Repeat each element ``repeats`` times along ``dim`` (flattened when None).
+    ``repeat_interleave(counts)`` alone gives the indices ``0..n-1`` repeated by counts.
+
+    Example::
+
+        >>> retrograd.tensor([1.0, 2.0]).repeat_interleave(2)
+        tensor([1., 1., 2., 2.])
+    """
+    if repeats is None:
+        counts = _repeat_counts(input, 0, input._data.shape[0] if input._data.ndim else 1)
+        return Tensor._wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+    x = flatten(input) if dim is None else input
+    d = 0 if dim is None else _wrap_dim(dim, x._data.ndim)
+    n = x._data.shape[d] if x._data.ndim else 1
+    counts = _repeat_counts(repeats, d, n)
+    idx = np.repeat(np.arange(n, dtype=np.int64), counts)
+    if output_size is not None and idx.size != output_size:
+        raise RuntimeError(f"repeat_interleave: allocated size does not match required size "
+                           f"(output_size={output_size}, needed {idx.size})")  # fmt: skip
+    if x._data.ndim == 0:
+        x = x.reshape(1)
+    return apply(P.IndexSelect, x, idx=(slice(None),) * d + (idx,), basic=False)
+
+
+def _repeat_counts(repeats: Any, d: int, n: int) -> np.ndarray:
+    if isinstance(repeats, Tensor):
+        r = repeats._data
+        if r.dtype.kind not in "iu":
+            raise RuntimeError("repeat_interleave: repeats has to be Long or Int tensor")
+        if r.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        counts = np.broadcast_to(r, (n,)) if r.size == 1 else r
+    else:
+        counts = np.full(n, int(repeats))
+    if counts.shape != (n,):
+        raise RuntimeError(
+            f"repeats must have the same size as input along dim, but got "
+            f"repeats.size(0) = {counts.size} and input.size({d}) = {n}"
+        )
+    if (counts < 0).any():
+        raise RuntimeError("Repeats must be non-negative")
+    return counts.astype(np.int64)
+
+
+# -------------------------------------------------------------- joining and splitting
+def _atleast(x: Tensor, n: int) -> Tensor:
+    """PyTorch's atleast_1d/2d/3d: 0-d -> (1,)*n, (k,) -> (1, k[, 1]), (j, k) -> (j, k, 1)."""
+    nd = x._data.ndim
+    if nd >= n:
+        return x
+    shape = x._data.shape
+    new = {0: (1,) * n, 1: (1,) + shape + (1,) * (n - 2), 2: shape + (1,)}[nd]
+    return reshape(x, new)
+
+
+def hstack(tensors: Any) -> Tensor:
+    """Concatenate along dim 1 (dim 0 for 1-D tensors).
+
+    Example::
+
+        >>> retrograd.hstack([retrograd.zeros(2), retrograd.ones(3)]).shape
+        retrograd.Size([5])
+    """
+    ts = _stack_list(tensors, "hstack", 1)
+    return cat(ts, 0 if ts[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors: Any) -> Tensor:
+    """Concatenate along dim 0, 1-D tensors as rows.
+
+    Example::
+
+        >>> retrograd.vstack([retrograd.zeros(3), retrograd.ones(3)]).shape
+        retrograd.Size([2, 3])
+    """
+    return cat(_stack_list(tensors, "vstack", 2), 0)
+
+
+def dstack(tensors: Any) -> Tensor:
+    """Concatenate along dim 2 (depth), lifting lower-dim tensors to 3-D.
+
+    Example::
+
+        >>> retrograd.dstack([retrograd.zeros(2), retrograd.ones(2)]).shape
+        retrograd.Size([1, 2, 2])
+    """
+    return cat(_stack_list(tensors, "dstack", 3), 2)
+
+
+def _stack_list(tensors: Any, op: str, n: int) -> list[Tensor]:
+    if isinstance(tensors, (list, tuple)) and not tensors:
+        raise RuntimeError(f"{op} expects a non-empty TensorList")
+    return [_atleast(x, n) for x in _tensor_list(tensors, op)]
+
+
+def _pieces(input: Tensor, d: int, sizes: Sequence[int], prim: Any) -> tuple[Tensor, ...]:
+    out, start = [], 0
+    lead = (slice(None),) * d
+    for k, s in enumerate(sizes):
+        idx = lead + (slice(start, start + s),)
+        out.append(apply(prim, input, idx=idx, basic=True, piece=k))
+        start += s
+    return tuple(out)
+
+
+def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Views of consecutive pieces along ``dim``: of ``split_size`` each (the last may be
+    smaller), or of the listed sizes.
+
+    Example::
+
+        >>> [p.shape[0] for p in retrograd.arange(5.0).split(2)]
+        [2, 2, 1]
+    """
+    d = _wrap_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n or any(s < 0 for s in sizes):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                f"size at dimension {d}), but got split_sizes={sizes}"
+            )
+    else:
+        size = int(split_size_or_sections)
+        if size < 0:
+            raise RuntimeError(
+                f"split expects split_size be non-negative, but got split_size={size}"
+            )
+        if size == 0 and n:
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+            )
+        count = max(-(-n // size), 1) if size else 1
+        sizes = [min(size, n - i * size) for i in range(count)]
+        return _pieces(tensor, d, sizes, P.Split)
+    return _pieces(tensor, d, sizes, P.SplitWithSizes)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """``split`` into pieces of ``ceil(size / chunks)`` (so maybe fewer than ``chunks``).
+
+    Example::
+
+        >>> len(retrograd.arange(6.0).chunk(4))
+        3
+    """
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if n == 0:
+        return _pieces(input, d, [0] * chunks, P.Split)
+    return split(input, -(-n // chunks), d)
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Views split at the given indices, or into ``sections`` pieces whose sizes differ by
+    at most one (the first ones larger).
+
+    Example::
+
+        >>> [p.shape[0] for p in retrograd.arange(7.0).tensor_split(3)]
+        [3, 2, 2]
+    """
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        if ios._data.dtype.kind not in "iu" or ios._data.ndim > 1:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                f"one-dimensional tensor, but got a tensor with {ios._data.ndim} dims"
+            )
+        ios = int(ios._data) if ios._data.ndim == 0 else ios._data.tolist()
+    if isinstance(ios, (list, tuple)):
+        bounds = [0] + [min(max(int(i), 0), n) for i in ios] + [n]
+        sizes = [max(b - a, 0) for a, b in zip(bounds, bounds[1:])]
+        starts = bounds[:-1]
+    else:
+        k = int(ios)
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        starts = [sum(sizes[:i]) for i in range(k)]
+    lead = (slice(None),) * d
+    return tuple(apply(P.Slice, input, idx=lead + (slice(s, s + z),), basic=True)
+                 for s, z in zip(starts, sizes))  # fmt: skip
+
+
+# ------------------------------------------------------------------ flips and rolls
+def fliplr(input: Tensor) -> Tensor:
+    """Reverse dim 1 (left/right).
+
+    Example::
+
+        >>> retrograd.tensor([[1.0, 2.0]]).fliplr()
+        tensor([[2., 1.]])
+    """
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """Reverse dim 0 (up/down).
+
+    Example::
+
+        >>> retrograd.tensor([1.0, 2.0]).flipud()
+        tensor([2., 1.])
+    """
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when
+    ``dims`` is None).
+
+    Example::
+
+        >>> retrograd.tensor([1.0, 2.0, 3.0]).roll(1)
+        tensor([3., 1., 2.])
+    """
+    sh = _dim_list(shifts)
+    if dims is None:
+        if len(sh) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
+        return roll(flatten(input), sh, 0).view(input._data.shape)
+    ds = _dim_list(dims)
+    if len(sh) != len(ds):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(ds)}")
+    shape = input._data.shape
+    total = dict.fromkeys(range(len(shape)), 0)
+    for s, d in zip(sh, ds):
+        total[_wrap_dim(d, len(shape))] += s
+    idx = tuple(
+        ((np.arange(n) - total[d]) % n if n else np.arange(0)).reshape(
+            (n,) + (1,) * (len(shape) - d - 1))
+        for d, n in enumerate(shape)
+    )  # fmt: skip
+    return apply(P.Roll, input, idx=idx, basic=False)
+
+
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first dim
+    towards the second).
+
+    Example::
+
+        >>> retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).rot90()
+        tensor([[2., 4.],
+                [1., 3.]])
+    """
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    n = input._data.ndim
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = _wrap_dim(dims[0], n), _wrap_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}"
+        )
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, (d1,)), d0, d1)
+    if k == 2:
+        return flip(input, (d0, d1))
+    if k == 3:
+        return transpose(flip(input, (d0,)), d0, d1)
+    from .elementwise_ops import clone
+
+    return clone(input)
+
+
+# ------------------------------------------------------------ scattering and indexing
+def _index_array(index: Any, op: str, kinds: str = "l") -> np.ndarray:
+    """The index tensor's array, with PyTorch's dtype error (``kinds``: 'l' int64 only,
+    'il' int32 or int64)."""
+    check_tensor(index, op, "index")
+    dt = index._data.dtype
+    if dt == np.int64 or (kinds == "il" and dt == np.int32):
+        return index._data.astype(np.int64, copy=False)
+    want = "int32 or int64" if kinds == "il" else "int64"
+    raise RuntimeError(f"{op}(): Expected dtype {want} for index, but got {index.dtype}")
+
+
+def _scatter_check(op: str, input: Tensor, dim: int, index: Any,
+                   src: Tensor | None) -> tuple[int, np.ndarray]:  # fmt: skip
+    """PyTorch's scatter/gather checks: dtype, dims, sizes and the range of the index."""
+    idx = _index_array(index, op, "il")
+    shape = input._data.shape
+    d = _wrap_dim(dim, len(shape))
+    if idx.ndim != max(len(shape), 1) and idx.size:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if src is not None and src._data.ndim != idx.ndim and idx.size:
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    ishape = idx.shape
+    if idx.size and (
+        any(ishape[k] > shape[k] for k in range(len(shape)) if k != d)
+        or (src is not None and any(i > s for i, s in zip(ishape, src._data.shape)))
+    ):
+        extra = (
+            f" and to be no larger size than src {list(src._data.shape)}" if src is not None else ""
+        )
+        raise RuntimeError(
+            f"Expected index {list(ishape)} to be no larger than self {list(shape)} apart "
+            f"from dimension {d}{extra}"
+        )
+    n = shape[d] if shape else 1
+    bad = idx[(idx < 0) | (idx >= n)]
+    if bad.size:
+        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {d} with size {n}")
+    return d, idx
+
+
+def _same_dtype(op: str, input: Tensor, src: Tensor) -> None:
+    if src._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            f"{op}(): Expected self.dtype to be equal to src.dtype (got {input.dtype} and "
+            f"{src.dtype})"
+        )
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+            reduce: str | None = None) -> Tensor:  # fmt: skip
+    """``input`` with ``src[i][j]`` written at ``[index[i][j]][j]`` (for dim 0; likewise
+    along other dims); a number ``value`` fills instead.
+
+    Args:
+        input: the tensor written into (out of place).
+        dim: the dim ``index`` runs along.
+        index: int64 positions, no larger than ``src`` (and than ``input`` off ``dim``).
+        src: the values, or a number.
+        reduce: 'add' or 'multiply' combine with the old values instead.
+
+    Example::
+
+        >>> retrograd.zeros(3).scatter(0, retrograd.tensor([2, 0]), retrograd.tensor([5.0, 7.0]))
+        tensor([7., 0., 5.])
+    """
+    if src is None:
+        src = value
+    if reduce is not None:
+        names = {"add": "sum", "multiply": "prod"}
+        if reduce not in names:
+            raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+        if not isinstance(src, Tensor):
+            src = expand(Tensor._wrap(np.array(src, input._data.dtype)), index._data.shape)
+        return scatter_reduce(input, dim, index, src, names[reduce])
+    if isinstance(src, Tensor):
+        _same_dtype("scatter", input, src)
+        d, idx = _scatter_check("scatter", input, dim, index, src)
+        return apply(P.Scatter, input, src, idx=idx, dim=d)
+    d, idx = _scatter_check("scatter", input, dim, index, None)
+    fill = Tensor._wrap(np.array(src, input._data.dtype))
+    return apply(P.Scatter, input, fill, idx=idx, dim=d)
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up).
+
+    Example::
+
+        >>> retrograd.zeros(3).scatter_add(0, retrograd.tensor([2, 2]), retrograd.ones(2))
+        tensor([0., 0., 2.])
+    """
+    check_tensor(src, "scatter_add", "src")
+    _same_dtype("scatter_add", input, src)
+    d, idx = _scatter_check("scatter_add", input, dim, index, src)
+    return apply(P.ScatterAdd, input, src, idx=idx, dim=d)
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:  # fmt: skip
+    """Fold ``src`` into ``input`` at ``index`` along ``dim`` with ``reduce`` ('sum',
+    'prod', 'mean', 'amax' or 'amin'); with ``include_self=False`` the old values of the
+    positions written to take no part.
+
+    Example::
+
+        >>> x = retrograd.zeros(2)
+        >>> x.scatter_reduce(0, retrograd.tensor([0, 0, 1]), retrograd.tensor([1.0, 3.0, 2.0]),
+        ...                  "amax", include_self=False)
+        tensor([3., 2.])
+    """
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(
+            f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
+        )
+    check_tensor(src, "scatter_reduce", "src")
+    _same_dtype("scatter_reduce", input, src)
+    d, idx = _scatter_check("scatter_reduce", input, dim, index, src)
+    return apply(P.ScatterReduce, input, src, idx=idx, dim=d, reduce=reduce,
+                 include_self=bool(include_self))  # fmt: skip
+
+
+def _dim_index(op: str, input: Tensor, dim: int, index: Tensor, kinds: str,
+               err: type[Exception] = IndexError) -> tuple[int, np.ndarray]:  # fmt: skip
+    """The dim and the 1-D index of index_select/add/copy/fill, range-checked."""
+    idx = _index_array(index, op, kinds)
+    if idx.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector")
+    idx = idx.reshape(-1)
+    d = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[d] if input._data.ndim else 1
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        if op == "index_select":
+            raise IndexError("index out of range in self")
+        raise err(f"{op}(): index {bad.flat[0]} is out of bounds for dimension {d} with size {n}")
+    return d, idx
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of ``input`` at positions ``index`` along ``dim``, in that order.
+
+    Example::
+
+        >>> retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).index_select(0, retrograd.tensor([1, 1]))
+        tensor([[3., 4.],
+                [3., 4.]])
+    """
+    d, idx = _dim_index("index_select", input, dim, index, "il")
+    if (idx < 0).any():
+        raise IndexError("index out of range in self")
+    if input._data.ndim == 0 and idx.size != 1:
+        raise RuntimeError(
+            f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)"
+        )
+    x = input if input._data.ndim else input.reshape(1)
+    out = apply(P.IndexSelect, x, idx=(slice(None),) * d + (idx,), basic=False)
+    return out if input._data.ndim else out.reshape(())
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: Any = 1) -> Tensor:  # fmt: skip
+    """``input`` with ``alpha * source`` added to the slices at ``index`` along ``dim``.
+
+    Example::
+
+        >>> retrograd.zeros(3).index_add(0, retrograd.tensor([0, 0]), retrograd.ones(2))
+        tensor([2., 0., 0.])
+    """
+    d, idx = _dim_index("index_add", input, dim, index, "il")
+    _index_source_check("index_add", input, d, idx, source)
+    return apply(P.IndexAdd, input, source, idx=idx, dim=d, alpha=alpha)
+
+
+def _index_source_check(op: str, input: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
+    check_tensor(source, op, "source")
+    want = input._data.shape[:d] + (idx.size,) + input._data.shape[d + 1 :]
+    if source._data.shape != want and not (source._data.ndim == 0 and idx.size == 1):
+        raise RuntimeError(
+            f"{op}(): source shape {list(source._data.shape)} must be the shape of self "
+            f"{list(input._data.shape)} with dim {d} of the size of index ({idx.size})"
+        )
+    _same_dtype(op, input, source)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """``input`` with the slices at ``index`` along ``dim`` replaced by those of ``source``.
+
+    Example::
+
+        >>> retrograd.zeros(3).index_copy(0, retrograd.tensor([2]), retrograd.ones(1))
+        tensor([0., 0., 1.])
+    """
+    if index._data.dtype != np.int64:
+        raise RuntimeError(
+            f"index_copy_(): Expected a long tensor for index, but got {index.dtype}"
+        )
+    d, idx = _dim_index("index_copy_", input, dim, index, "l")
+    _index_source_check("index_copy", input, d, idx, source)
+    return apply(P.IndexCopy, input, source, idx=(slice(None),) * d + (idx,), basic=False)
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """``input`` with the slices at ``index`` along ``dim`` set to ``value`` (a number or
+    a 0-d tensor, which then gets a gradient).
+
+    Example::
+
+        >>> retrograd.zeros(3).index_fill(0, retrograd.tensor([1]), 5.0)
+        tensor([0., 5., 0.])
+    """
+    if index._data.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    d, idx = _dim_index("index_fill_", input, dim, index, "l")
+    # a fill writes each position once: a repeated index must not count twice in the
+    # value's gradient
+    n = input._data.shape[d] if input._data.ndim else 1
+    idx = np.unique(idx % max(n, 1))
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)."
+            )
+        v = value if value._data.dtype == input._data.dtype else value.to(input.dtype)
+    else:
+        v = Tensor._wrap(np.array(value, input._data.dtype))
+    return apply(P.IndexFill, input, v, idx=(slice(None),) * d + (idx,), basic=False)
+
+
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """``input`` with ``input[indices] = values`` (or ``+=`` with ``accumulate``, where
+    repeated indices add up), out of place.
+
+    Example::
+
+        >>> i = (retrograd.tensor([0, 0]),)
+        >>> retrograd.zeros(2).index_put(i, retrograd.ones(2), accumulate=True)
+        tensor([2., 0.])
+    """
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError("index_put(): argument 'indices' must be tuple of Tensors")
+    check_tensor(values, "index_put", "values")
+    for i in indices:
+        if isinstance(i, Tensor) and i._data.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    idx, _ = normalize_index(tuple(indices))
+    if values._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{input.dtype._legacy.removesuffix('Tensor')} for the destination and "
+            f"{values.dtype._legacy.removesuffix('Tensor')} for the source."
+        )
+    prim = P.IndexPutAccumulate if accumulate else P.IndexPut
+    kw = {} if accumulate else {"basic": False}
+    try:
+        return apply(prim, input, values, idx=idx, **kw)
+    except IndexError as e:
+        raise _index_error(e, input._data.shape, idx) from None
+    except ValueError as e:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(values._data.shape)} cannot be "
+            f"broadcast to the indexing result: {e}"
+        ) from None
+
+
+def _bool_mask(op: str, mask: Any) -> Tensor:
+    check_tensor(mask, op, "mask")
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"{op}: expected BoolTensor for mask")
+    return mask
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor.
+
+    Example::
+
+        >>> x = retrograd.tensor([1.0, 2.0, 3.0])
+        >>> x.masked_select(x > 1)
+        tensor([2., 3.])
+    """
+    _bool_mask("masked_select", mask)
+    x, m = broadcast_tensors(input, mask)
+    return apply(P.MaskedSelect, x, idx=(m._data,), basic=False)
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """``input`` with the positions where ``mask`` holds filled, in order, from the first
+    elements of ``source``.
+
+    Example::
+
+        >>> m = retrograd.tensor([True, False, True])
+        >>> retrograd.zeros(3).masked_scatter(m, retrograd.tensor([1.0, 2.0]))
+        tensor([1., 0., 2.])
+    """
+    _bool_mask("masked_scatter_", mask)
+    check_tensor(source, "masked_scatter", "source")
+    _same_dtype("masked_scatter", input, source)
+    x, m = broadcast_tensors(input, mask)
+    n = int(m._data.sum())
+    if n > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    vals = apply(P.Slice, flatten(source), idx=(slice(0, n),), basic=True)
+    return apply(P.MaskedScatter, x, vals, idx=(m._data,), basic=False)
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """The elements of the flattened ``input`` at ``index`` (negative counts from the end),
+    shaped as ``index``.
+
+    Example::
+
+        >>> retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).take(retrograd.tensor([0, -1]))
+        tensor([1., 4.])
+    """
+    check_tensor(index, "take", "index")
+    if index._data.dtype != np.int64:
+        raise RuntimeError(
+            f"take(): Expected a long tensor for index, but got {_scalar_name(index)}"
+        )
+    n = input._data.size
+    idx = index._data
+    bad = idx[(idx < -n) | (idx >= n)]
+    if bad.size:
+        raise IndexError(f"out of range: tried to access index {bad.flat[0]} on a tensor of {n} "
+                         "elements.")  # fmt: skip
+    return apply(P.Take, reshape(input, (-1,)), idx=(idx,), basic=False)
+
+
+def _scalar_name(t: Tensor) -> str:
+    return t.dtype._legacy.removesuffix("Tensor")
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """``gather`` with ``input`` and ``indices`` broadcast against each other off ``dim``
+    (over the flattened input when ``dim`` is None).
+
+    Example::
+
+        >>> x = retrograd.tensor([[10.0, 30.0], [20.0, 5.0]])
+        >>> x.take_along_dim(x.argmax(1, keepdim=True), 1)
+        tensor([[30.],
+                [20.]])
+    """
+    check_tensor(indices, "take_along_dim", "indices")
+    if indices._data.dtype.kind not in "iu":
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_scalar_name(indices)}")  # fmt: skip
+    if dim is None:
+        flat = reshape(indices, (-1,))
+        return gather(reshape(input, (-1,)), 0, flat if flat._data.dtype == np.int64 else
+                      _as_int64(flat))  # fmt: skip
+    if input._data.ndim != indices._data.ndim:
+        raise RuntimeError(
+            "torch.take_along_dim(): input and indices should have the same number of "
+            f"dimensions, but got {input._data.ndim} dimensions for input, and "
+            f"{indices._data.ndim} dimensions for indices"
+        )
+    d = _wrap_dim(dim, input._data.ndim)
+    ishape, jshape = list(input._data.shape), list(indices._data.shape)
+    ishape[d] = jshape[d] = 1
+    common = infer_size(tuple(ishape), tuple(jshape))
+    x = expand(input, common[:d] + (input._data.shape[d],) + common[d + 1 :])
+    i = expand(indices, common[:d] + (indices._data.shape[d],) + common[d + 1 :])
+    return gather(x, d, i if i._data.dtype == np.int64 else _as_int64(i))
+
+
+def _as_int64(t: Tensor) -> Tensor:
+    return Tensor._wrap(t._data.astype(np.int64))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """The indices of the non-zero elements, one row each (as ``nonzero``).
+
+    Example::
+
+        >>> retrograd.tensor([0.0, 1.0, 2.0]).argwhere()
+        tensor([[1],
+                [2]])
+    """
+    return nonzero(input)
+
+
+# ------------------------------------------------------------ grids, strides, windows
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D tensors: output ``i`` varies along dim ``i`` ('ij'); with
+    'xy' the first two inputs index dims 1 and 0 (Cartesian order). Outputs are expanded
+    views.
+
+    Example::
+
+        >>> a, b = retrograd.meshgrid(retrograd.arange(2.0), retrograd.arange(3.0), indexing="ij")
+        >>> a.shape
+        retrograd.Size([2, 3])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
+    for i, x in enumerate(tensors):
+        check_tensor(x, "meshgrid", f"tensors[{i}]")
+        if x._data.ndim > 1:
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a "
+                f"{x._data.ndim}-D tensor of shape {list(x._data.shape)}"
+            )
+    ts = list(tensors)
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = tuple(x._data.size for x in ts)
+    outs = []
+    for i, x in enumerate(ts):
+        view = (1,) * i + (-1,) + (1,) * (len(ts) - i - 1)
+        outs.append(expand(reshape(x, view), shape))
+    if swap:
+        outs[0], outs[1] = outs[1], outs[0]
+    return tuple(outs)
+
+
+def as_strided(input: Tensor, size: Any, stride: Any,
+               storage_offset: int | None = None) -> Tensor:  # fmt: skip
+    """A view of ``input``'s memory with the given sizes and strides (in elements),
+    starting ``storage_offset`` elements into the memory (default: where ``input`` starts).
+
+    Example::
+
+        >>> retrograd.arange(6.0).as_strided((2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+    """
+    sz, st = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(sz) != len(st):
+        raise RuntimeError(
+            f"mismatch in length of strides and shape: {len(sz)} sizes and {len(st)} strides"
+        )
+    if any(s < 0 for s in sz) or any(s < 0 for s in st):
+        raise RuntimeError(f"as_strided: negative size or stride (size {list(sz)}, stride "
+                           f"{list(st)})")  # fmt: skip
+    if storage_offset is not None and storage_offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {storage_offset}")
+    return apply(P.AsStrided, input, size=sz, stride=st, storage_offset=storage_offset)
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """Tensor.unfold: every window of ``size`` elements, ``step`` apart, along
+    ``dimension``, as a new last dim (a view).
+
+    Example::
+
+        >>> retrograd.arange(5.0).unfold(0, 2, 2)
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
+    if input._data.ndim == 0:
+        return unfold(reshape(input, (1,)), 0, size, step).reshape((size,))
+    d = _wrap_dim(dimension, input._data.ndim)
+    n = input._data.shape[d]
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return apply(P.Unfold, input, dim=d, size=int(size), step=int(step))
+
+
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
+         append: Tensor | None = None) -> Tensor:  # fmt: skip
+    """The ``n``-th forward difference along ``dim``, after joining ``prepend`` and
+    ``append`` to ``input`` there.
+
+    Example::
+
+        >>> retrograd.tensor([1.0, 4.0, 9.0]).diff()
+        tensor([3., 5.])
+    """
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = _wrap_dim(dim, input._data.ndim)
+    parts = [x for x in (prepend, input, append) if x is not None]
+    x = cat(parts, d) if len(parts) > 1 else input
+    lead = (slice(None),) * d
+    for _ in range(n):
+        if x._data.shape[d] == 0:
+            break
+        hi = apply(P.Slice, x, idx=lead + (slice(1, None),), basic=True)
+        lo = apply(P.Slice, x, idx=lead + (slice(None, -1),), basic=True)
+        x = hi.logical_xor(lo) if x._data.dtype == np.bool_ else hi - lo
+    return x
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """Pairwise ``p``-norm distances between the rows of ``x1`` (B..., P, M) and ``x2``
+    (B..., R, M), batch dims broadcast: shape (B..., P, R). At a zero distance the gradient
+    is zero, as in PyTorch.
+
+    Example::
+
+        >>> retrograd.cdist(retrograd.zeros(1, 2), retrograd.tensor([[3.0, 4.0]]))
+        tensor([[5.]])
+    """
+    check_tensor(x1, "cdist", "x1")
+    check_tensor(x2, "cdist", "x2")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x._data.ndim < 2:
+            raise RuntimeError(
+                f"cdist only supports at least 2D tensors, {name} got: {x._data.ndim}D"
+            )
+        if x._data.dtype.kind not in "fV":
+            raise RuntimeError(
+                f"cdist only supports floating-point dtypes, {name} got: {_scalar_name(x)}"
+            )
+    if x1._data.shape[-1] != x2._data.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {x1._data.shape[-1]} X2: "
+            f"{x2._data.shape[-1]}"
+        )
+    if not p >= 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if x1._data.dtype != x2._data.dtype:
+        raise RuntimeError(
+            f"cdist: X1 and X2 must have the same dtype, got {x1.dtype} and {x2.dtype}"
+        )
+    infer_size(x1._data.shape[:-2], x2._data.shape[:-2])
+    return apply(P.Cdist, x1, x2, p=float(p))
+
+
+# ----------------------------------------------------------------------- in place
+from .inplace import _inplace  # noqa: E402  (inplace.py imports this module lazily)
+
+scatter_ = _inplace("scatter")
+scatter_add_ = _inplace("scatter_add")
+scatter_reduce_ = _inplace("scatter_reduce")
+index_add_ = _inplace("index_add")
+index_copy_ = _inplace("index_copy")
+index_fill_ = _inplace("index_fill")
+index_put_ = _inplace("index_put")
+masked_scatter_ = _inplace("masked_scatter")
