@@ -59,6 +59,14 @@ def test_views_share_memory_and_version_with_their_base(name: str) -> None:
     assert_close(view, tview)  # the view sees the base's new values
 
 
+def test_select_and_unbind_of_a_vector_give_0d_views() -> None:
+    x = rg.arange(3.0)
+    pieces = [x.select(0, 1), *x.unbind()]
+    x.mul_(10)
+    assert [p.item() for p in pieces] == [10.0, 0.0, 10.0, 20.0]
+    assert all(p._version == x._version for p in pieces)
+
+
 def test_writing_through_a_non_overlapping_unfold_reaches_the_base() -> None:
     for lib in LIBS:
         x = lib.zeros(6)
@@ -79,14 +87,15 @@ def test_split_pieces_may_not_change_in_place_while_they_require_grad() -> None:
     msgs = []
     for lib in LIBS:
         x = lib.arange(6.0, requires_grad=True) * 1
-        for piece in (x.split(3)[1], x.split([2, 4])[0], x.chunk(2)[1][1:]):
+        pieces = (x.split(3)[1], x.split([2, 4])[0], x.chunk(2)[1][1:], x.reshape(2, 3).unbind()[1])
+        for piece in pieces:
             with pytest.raises(RuntimeError, match="returns multiple views") as e:
                 piece.mul_(2)
             msgs.append(str(e.value).split(" is a view")[0])
         with lib.no_grad():
             x.split(3)[1].mul_(2)  # outside the graph it is allowed
         assert x.tolist() == [0.0, 1.0, 2.0, 6.0, 8.0, 10.0]
-    assert msgs[:3] == msgs[3:]  # "Output 1 of Split", "Output 0 of SplitWithSizes", ...
+    assert msgs[:4] == msgs[4:]  # "Output 1 of Split", "Output 0 of SplitWithSizes", ...
 
 
 # ---------------------------------------------------------------------- in place
@@ -170,6 +179,12 @@ INTEGER_OPS: dict[str, Callable[[Any], Any]] = {
     )[0],  # fmt: skip
     "diff of bools": lambda lib: lib.diff(lib.tensor([True, False, False, True])),
     "roll of ints": lambda lib: lib.tensor([[1, 2, 3]]).roll(-1, 1),
+    "gather with an int32 index": lambda lib: lib.tensor([[1, 2], [3, 4]]).gather(
+        1, lib.tensor([[1], [0]], dtype=lib.int32)
+    ),
+    "scatter reduce='multiply', value": lambda lib: lib.full((2, 2), 2.0).scatter(
+        1, lib.tensor([[0, 0], [1, 0]]), 3.0, reduce="multiply"
+    ),
 }
 
 
@@ -178,6 +193,15 @@ def test_integer_valued_ops_match_pytorch(name: str) -> None:
     ours, theirs = INTEGER_OPS[name](rg), INTEGER_OPS[name](torch)
     assert not ours.requires_grad
     assert_close(ours, theirs)
+
+
+def test_scatter_with_reduce_and_a_tensor_src_warns_it_is_deprecated() -> None:
+    out = []
+    for lib in LIBS:
+        with pytest.warns(UserWarning, match="reduce argument of torch.scatter"):
+            out.append(lib.ones(3).scatter(0, lib.tensor([0, 0, 2]), lib.tensor([2.0, 3.0, 4.0]),
+                                           reduce="add"))  # fmt: skip
+    assert_close(*out)
 
 
 # ------------------------------------------------------------------------ errors
@@ -305,6 +329,9 @@ NAMED: dict[str, Callable[[Any, Any], Any]] = {
     "unfold": lambda lib, x: x.unfold(0, 3, 1),
     "as_strided": lambda lib, x: x.as_strided((2,), (2,)),
     "cdist": lambda lib, x: lib.cdist(x.reshape(2, 3), x.reshape(2, 3)),
+    "flip": lambda lib, x: x.flip(0),
+    "unbind": lambda lib, x: x.reshape(2, 3).unbind(1)[2],
+    "split_with_sizes": lambda lib, x: x.split([2, 4])[1],
 }
 
 

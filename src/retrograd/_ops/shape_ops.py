@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -428,8 +429,7 @@ def flip(input: Tensor, dims: Any) -> Tensor:
     n = input._data.ndim
     ds = wrap_dims((dims,) if isinstance(dims, int) else tuple(dims), n)
     idx = tuple(slice(None, None, -1) if d in ds else slice(None) for d in range(n))
-    out = apply(P.Index, input, idx=idx, basic=False)
-    return out
+    return apply(P.Flip, input, idx=idx, basic=False)
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
@@ -440,7 +440,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
             f"select(): index {index} out of range for tensor of size "
             f"{list(input._data.shape)} at dimension {dim}"
         )
-    return apply(P.Select, input, idx=(slice(None),) * d + (int(index),), basic=True)
+    # the trailing Ellipsis keeps a 0-d result a view (NumPy gives a scalar copy otherwise)
+    return apply(P.Select, input, idx=(slice(None),) * d + (int(index), ...), basic=True)
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
@@ -460,8 +461,8 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
 
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = _wrap_dim(dim, input._data.ndim)
-    if index._data.dtype != np.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+    if index._data.dtype not in (np.int64, np.int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     return apply(P.Gather, input, index, dim=d)
 
 
@@ -524,7 +525,10 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     d = _wrap_dim(dim, input._data.ndim)
-    return tuple(select(input, d, i) for i in range(input._data.shape[d]))
+    lead = (slice(None),) * d
+    # one view per index, all outputs of one op: PyTorch forbids changing them in place
+    return tuple(apply(P.Unbind, input, idx=lead + (i, ...), basic=True, piece=i)
+                 for i in range(input._data.shape[d]))  # fmt: skip
 
 
 # ------------------------------------------------------------ reshaping and moving dims
@@ -1005,7 +1009,15 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         names = {"add": "sum", "multiply": "prod"}
         if reduce not in names:
             raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
-        if not isinstance(src, Tensor):
+        if isinstance(src, Tensor):
+            warnings.warn(
+                "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+                "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+                "reduction options.",
+                UserWarning,
+                stacklevel=2,
+            )
+        else:
             src = expand(Tensor._wrap(np.array(src, input._data.dtype)), index._data.shape)
         return scatter_reduce(input, dim, index, src, names[reduce])
     if isinstance(src, Tensor):

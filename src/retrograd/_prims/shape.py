@@ -325,6 +325,14 @@ class SplitWithSizes(Split):
     pass
 
 
+class Unbind(Split):
+    pass
+
+
+class Flip(Index):
+    pass
+
+
 class IndexSelect(Index):
     pass
 
