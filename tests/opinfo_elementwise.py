@@ -223,7 +223,7 @@ op_db_elementwise: list[OpInfo] = [
     # binary functions ---------------------------------------------------------------
     OpInfo("hypot", _alias("hypot"), tensor_binary_samples, **BINARY_REAL),
     OpInfo("xlogy", _alias("xlogy"), xlogy_samples, **BINARY_REAL),
-    OpInfo("logaddexp", _alias("logaddexp"), tensor_binary_samples, **BINARY_REAL),
+    OpInfo("logaddexp", _alias("logaddexp"), tensor_binary_samples, complex=True),
     OpInfo("maximum", _alias("maximum"), extremum_binary_samples),
     OpInfo("minimum", _alias("minimum"), extremum_binary_samples),
     OpInfo("fmax", _alias("fmax"), extremum_binary_samples),

@@ -341,6 +341,12 @@ BAD: dict[str, Callable[[Any, Any], Any]] = {
     "shift of floats": lambda lib, x: lib.bitwise_left_shift(x, 1),
     "maximum of complex": lambda lib, x: lib.maximum(x.to(lib.complex64), x.to(lib.complex64)),
     "fmax of complex": lambda lib, x: lib.fmax(x.to(lib.complex64), x.to(lib.complex64)),
+    "sign of complex": lambda lib, x: lib.sign(x.to(lib.complex64)),
+    "floor_divide of complex": lambda lib, x: lib.floor_divide(x.to(lib.complex64), 2),
+    "trunc division of complex": lambda lib, x: lib.div(
+        x.to(lib.complex64), 2, rounding_mode="trunc"),
+    "trigamma of complex": lambda lib, x: lib.polygamma(1, x.to(lib.complex64)),
+    "hypot of complex": lambda lib, x: lib.hypot(x.to(lib.complex64), x.to(lib.complex64)),
 }  # fmt: skip
 
 

@@ -210,8 +210,10 @@ absolute = abs
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 by sign; its gradient is zero."""
     if input.is_complex():
-        raise RuntimeError("Unlike NumPy, torch.sign is not intended to support complex numbers. "
-                           "Please use torch.sgn instead.")  # fmt: skip
+        raise NotImplementedError(
+            "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+            "torch.sgn instead."
+        )
     return apply(P.Sign, input)
 
 
@@ -530,7 +532,7 @@ def polygamma(n: int, input: Tensor) -> Tensor:
         return digamma(input)
     check_tensor(input, "polygamma")
     if input._data.dtype.kind == "c":
-        raise _not_implemented("polygamma", input._data.dtype)
+        raise _not_implemented("trigamma" if n == 1 else "polygamma", input._data.dtype)
     if input._data.dtype.kind in "fV":
         return apply(P.Polygamma, input, n=n)
     return apply_promoted(P.Polygamma, float_dtype_of(input), input, n=n)
@@ -625,7 +627,7 @@ def _div_rounded(input: Any, other: Any, rounding_mode: str) -> Tensor:
         )
     (ta, tb), dt = promote(input, other)
     if dt.kind == "c":
-        raise RuntimeError(f"div_{rounding_mode}_cpu does not support complex inputs")
+        raise _not_implemented(f"div_{rounding_mode}_cpu", dt)
     try:
         return apply_promoted(P.DivMode, dt, ta, tb, rounding_mode=rounding_mode)
     except ValueError as e:
@@ -642,7 +644,7 @@ def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
     """
     (ta, tb), dt = promote(input, other)
     if dt.kind == "c":
-        raise RuntimeError("floor_divide does not support complex inputs")
+        raise _not_implemented("div_floor_cpu", dt)
     try:
         return apply_promoted(P.FloorDivide, dt, ta, tb)
     except ValueError as e:
@@ -683,6 +685,7 @@ fmod.__doc__ = """C's fmod: the remainder of truncated division, with the sign o
 
 # ------------------------------------------------------------------ binary functions
 def _float_binary(prim: Any, name: str, input: Any, other: Any, *, ints: bool = True,
+                  complex_ok: bool = False,
                   scalar_prims: tuple[Any, Any] | None = None) -> Tensor:  # fmt: skip
     """A real floating binary op: integer operands compute in the default dtype (or are
     refused, ``ints=False``, as PyTorch refuses them for hypot and logaddexp)."""
@@ -690,7 +693,7 @@ def _float_binary(prim: Any, name: str, input: Any, other: Any, *, ints: bool = 
         check_tensor(input, name)
         check_tensor(other, name, "other")
     dt = result_type(input, other)
-    if dt.category == _dtype.COMPLEX:
+    if dt.category == _dtype.COMPLEX and not complex_ok:
         raise _not_implemented(f"{name}_cpu", dt.np)
     if dt.category < _dtype.FLOAT:
         if not ints:
@@ -738,7 +741,7 @@ def xlogy(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 def logaddexp(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
     """log(exp(input) + exp(other)) without overflow (floating inputs only)."""
-    return _float_binary(P.Logaddexp, "logaddexp", input, other, ints=False)
+    return _float_binary(P.Logaddexp, "logaddexp", input, other, ints=False, complex_ok=True)
 
 
 def _extremum(prim: Any, name: str, nan_message: str) -> Any:
