@@ -235,6 +235,58 @@ def test_inner_level_tangent_of_an_outer_only_function_is_none() -> None:
                      torch.tensor(A).exp() * torch.tensor(V))  # fmt: skip
 
 
-def test_make_dual_outside_a_level_raises() -> None:
-    with pytest.raises(RuntimeError, match=re.escape("forward AD level is active")):
+def test_make_dual_outside_a_level_raises_as_pytorch() -> None:
+    with pytest.raises(RuntimeError) as theirs:
+        tfw.make_dual(torch.tensor(A), torch.tensor(V))
+    with pytest.raises(RuntimeError, match=re.escape(str(theirs.value))):
         rfw.make_dual(rg.tensor(A), rg.tensor(V))
+
+
+def test_exit_without_an_open_level_raises() -> None:
+    with pytest.raises(RuntimeError, match="no level is currently active"):
+        rfw.exit_dual_level()
+    level = rfw.enter_dual_level()
+    rfw.exit_dual_level(level=level)
+    with pytest.raises(RuntimeError, match=f"level {level}, which is not open"):
+        rfw.exit_dual_level(level=level)
+
+
+def _inplace_programs(lib: Any, fw: Any) -> list[Any]:
+    """In-place changes of and with dual tensors, through views, setitem, copy_ and fill_."""
+    x = lib.tensor(A)
+    v = lib.tensor(V)
+    out = []
+    with fw.dual_level():
+        xd = fw.make_dual(x, v)
+        z = xd.clone()
+        z[1:].mul_(2)
+        out.append(z)
+        z = xd.clone()
+        z[:2].exp_()
+        out.append(z)
+        w = lib.zeros(3, dtype=lib.float64)
+        w[1:] = xd[:2]
+        out.append(w)
+        w = lib.zeros(3, dtype=lib.float64)
+        w.copy_(xd)
+        out.append(w)
+        with lib.no_grad():
+            w = lib.ones(3, dtype=lib.float64)
+            w.mul_(xd)
+        out.append(w)
+        z = xd.clone()
+        z.zero_()
+        out.append(z)
+        z = xd.clone()
+        z[0] = 5.0
+        out.append(z)
+        z = xd.clone()
+        z.add_(xd.sin())
+        return [fw.unpack_dual(t).tangent for t in [*out, z]]
+
+
+def test_inplace_changes_carry_tangents_as_pytorch() -> None:
+    ours, theirs = _inplace_programs(rg, rfw), _inplace_programs(torch, tfw)
+    for i, (o, t) in enumerate(zip(ours, theirs)):
+        assert o is not None, f"program {i}: no tangent"
+        assert_close(o, t)

@@ -19,6 +19,7 @@ from .. import _dtype
 from .._prims import shape as SP
 from .._prims._core import apply
 from .._tensor import Tensor
+from ..autograd import forward_ad as _fw
 from ..autograd.grad_mode import state as _grad_state
 
 LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -71,12 +72,15 @@ def apply_inplace(self: Tensor, op: Callable[[Tensor], Tensor], others: tuple[An
         _check_cast(result, self, name)
         _write(self, result._data)
         self._vc[0] += 1
+        if _fw.active:
+            _carry_tangents(self, result)
         return self
 
     # The op reads the old value; keep a private copy since the memory is overwritten.
     old = Tensor._wrap(self._data.copy())
     old._grad_fn = self.grad_fn
     old._output_nr = self._output_nr
+    old._fw = self._fw
     result = op(old)
     _check_cast(result, self, name)
     if result._data.dtype != self._data.dtype:
@@ -84,7 +88,36 @@ def apply_inplace(self: Tensor, op: Callable[[Tensor], Tensor], others: tuple[An
     _write(self, result._data)
     self._vc[0] += 1
     _rebase(self, result)
+    if _fw.active:
+        _carry_tangents(self, result)
     return self
+
+
+def _carry_tangents(self: Tensor, result: Tensor) -> None:
+    """Forward AD: ``self`` takes the result's tangents (zeros where it had one and the
+    result has none, as after ``zero_``), and a base that ``self`` views gets them written
+    into the viewed region of its own."""
+    fw = result._fw
+    if fw is None and self._fw is None:
+        return
+    shape = self._data.shape
+    mine = {lvl: (t if t.shape == shape else t.expand(shape)).to(self.dtype)
+            for lvl, t in (fw or {}).items() if lvl in _fw._levels}  # fmt: skip
+    for lvl in self._fw or ():
+        if lvl in _fw._levels and lvl not in mine:
+            mine[lvl] = self.new_zeros(shape)
+    self._fw = mine or None
+    base = self._base
+    if base is None:
+        return
+    new = dict(base._fw or {})
+    for lvl in set(mine or ()) | set(new):
+        bt = new.get(lvl)
+        vt = (mine or {}).get(lvl)
+        bt = bt if bt is not None else base.new_zeros(base.shape)
+        vt = vt if vt is not None else self.new_zeros(shape)
+        new[lvl] = apply(SP.ViewScatter, bt, vt, chain=self._view_chain)
+    base._fw = new or None
 
 
 def _check_cast(result: Tensor, self: Tensor, name: str) -> None:
@@ -239,7 +272,9 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
         if s._data.dtype != old._data.dtype:
             s = s.to(old.dtype)
         if not (_grad_state.enabled and (old.requires_grad or s.requires_grad)):
-            return Tensor._wrap(np.broadcast_to(s._data, old._data.shape))
+            out = Tensor._wrap(np.broadcast_to(s._data, old._data.shape))
+            out._fw = s._fw  # forward AD: the copy has the source's tangent
+            return out
         # every element now comes from src: the old values get a zero gradient
         keep_src = Tensor._wrap(np.ones((), np.bool_))
         return where(keep_src, s, old)
@@ -274,7 +309,9 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
             raise _index_error(e, self._data.shape, idx) from None
         return setitem(view, split[1], value)
     val_grad = isinstance(value, Tensor) and value.requires_grad
-    if not (_grad_state.enabled and (self.requires_grad or val_grad)):
+    tangents = _fw.active and (self._fw is not None or isinstance(value, Tensor)
+                               and value._fw is not None)  # fmt: skip
+    if not (_grad_state.enabled and (self.requires_grad or val_grad)) and not tangents:
         v = value._data if isinstance(value, Tensor) else value
         if not self._data.flags.writeable:
             raise RuntimeError(OVERLAP_MSG)

@@ -43,23 +43,29 @@ class dual_level:
 
 
 def enter_dual_level() -> int:
+    """Open a forward-AD level (the function form of :class:`dual_level`); returns its id."""
     lvl = dual_level()
     return lvl.__enter__()
 
 
 def exit_dual_level(*, level: int | None = None) -> None:
+    """Close ``level`` (default: the innermost open one); its tangents stop propagating."""
     global active
+    if level is None and not _levels:
+        raise RuntimeError("Trying to exit a forward AD level but no level is currently active.")
     level = _levels[-1] if level is None else level
+    if level not in _levels:
+        raise RuntimeError(f"Trying to exit forward AD level {level}, which is not open.")
     _levels.remove(level)
     active = bool(_levels)
 
 
-def _level(level: int | None, what: str) -> int:
+def _level(level: int | None) -> int:
     if level is None:
         if not _levels:
             raise RuntimeError(
-                f"{what} can only be used when a forward AD level is active; wrap the code in "
-                "`with retrograd.autograd.forward_ad.dual_level():`"
+                "Trying to create a dual Tensor for forward AD but no level exists, make sure "
+                "to enter_dual_level() first."
             )
         return _levels[-1]
     return level
@@ -70,7 +76,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
     forward gradient at ``level``."""
     from .._ops.shape_ops import alias
 
-    lvl = _level(level, "make_dual")
+    lvl = _level(level)
     if tangent.shape != tensor.shape:
         raise RuntimeError(
             "Trying to set a forward gradient that has a different size than that of the "
@@ -99,7 +105,7 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
 
     if not _levels:
         return UnpackedDualTensor(tensor, None)
-    lvl = _level(level, "unpack_dual")
+    lvl = _level(level)
     fw = tensor._fw
     if not fw or lvl not in fw:
         return UnpackedDualTensor(tensor, None)
