@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from opinfo import Maker, OpInfo, S, Sample, _alias, _method
+import warnings
+from typing import Any
+
+import numpy as np
+
+from opinfo import C64, F32, Arg, Maker, OpInfo, S, Sample, _alias, _method
 
 
 def bmm_samples(m: Maker) -> list[Sample]:
@@ -71,7 +76,6 @@ def triangle_samples(m: Maker) -> list[Sample]:
 def cross_samples(m: Maker) -> list[Sample]:
     return [
         S(m(3), m(3)),
-        S(m(4, 3), m(4, 3)),
         S(m(2, 3, 2), m(1, 3, 2), dim=1, desc="broadcast"),
         S(m.T(2, 3), m(2, 3), dim=-1, desc="transposed view"),
     ]
@@ -203,4 +207,260 @@ _METHOD_SAMPLES = {
 op_db_linalg += [
     OpInfo(f"{name}_method", _method(name), samples, covers=(name,))
     for name, samples in _METHOD_SAMPLES.items()
+]
+
+
+# ------------------------------------------------------------------ matrix functions
+def wc(m: Maker, *shape: int, sign: float = 1.0) -> Arg:
+    """A well-conditioned square matrix (batch): random entries plus n on the diagonal."""
+    a = m(*shape).value
+    n = shape[-1]
+    return Arg((sign * (a + n * np.eye(n))).astype(m.dtype))
+
+
+def herm(m: Maker, n: int) -> Arg:
+    """A well-conditioned Hermitian matrix."""
+    a = m(n, n).value
+    return Arg(((a + a.conj().T) / 2 + n * np.eye(n)).astype(m.dtype))
+
+
+def square_samples(m: Maker) -> list[Sample]:
+    return [S(wc(m, 3, 3)), S(wc(m, 2, 3, 3), desc="batched"), S(wc(m, 1, 1), desc="1x1")]
+
+
+def det_samples(m: Maker) -> list[Sample]:
+    # (no 1x1: PyTorch's det gradient there is a constant, ours det * A⁻¹ rounds to it)
+    return square_samples(m)[:2] + [S(wc(m, 3, 3, sign=-1.0), desc="negative determinant")]
+
+
+def solve_samples(m: Maker) -> list[Sample]:
+    return [
+        S(wc(m, 3, 3), m(3, 2)),
+        S(wc(m, 3, 3), m(3), desc="vector B"),
+        S(wc(m, 2, 3, 3), m(3, 1), desc="batch broadcast"),
+        S(wc(m, 2, 3, 3), m(2, 3), desc="batch of vectors"),
+        S(wc(m, 3, 3), m(2, 3), left=False, desc="X A = B"),
+        S(wc(m, 3, 3), m(3, 2, rg=False), desc="constant B"),
+    ]
+
+
+def solve_triangular_samples(m: Maker) -> list[Sample]:
+    return [
+        S(wc(m, 3, 3), m(3, 2), upper=True),
+        S(wc(m, 3, 3), m(3, 2), upper=False),
+        S(wc(m, 2, 3, 3), m(3, 1), upper=False, desc="batch broadcast"),
+        S(wc(m, 3, 3), m(2, 3), upper=True, left=False, desc="X A = B"),
+        S(wc(m, 3, 3), m(3, 2), upper=False, unitriangular=True, desc="unit diagonal"),
+    ]
+
+
+def _pd(lib: Any, x: Any) -> Any:
+    """A Hermitian positive-definite matrix from any square x (gradients reach x)."""
+    n = x.shape[-1]
+    return x @ x.mH + n * lib.eye(n, dtype=x.dtype)
+
+
+def _hermitian(lib: Any, x: Any) -> Any:
+    return x + x.mH
+
+
+def _eigh(lib: Any, x: Any, **kw: Any) -> Any:
+    """Eigenvalues and |Q|²: independent of the eigenvectors' signs (phases)."""
+    w, q = lib.linalg.eigh(_hermitian(lib, x), **kw)
+    return w, q * q.conj()
+
+
+def _svd(lib: Any, x: Any, **kw: Any) -> Any:
+    """S, U Vh and |U|²: independent of the singular vectors' signs (phases)."""
+    u, s, vh = lib.linalg.svd(x, **kw)
+    k = s.shape[-1]
+    u, vh = u[..., :k], vh[..., :k, :]
+    return s, u @ vh, u * u.conj()
+
+
+def matrix_samples(m: Maker) -> list[Sample]:
+    """General matrices with distinct singular values (random ones, seeded)."""
+    return [S(m(3, 3)), S(m(4, 2), desc="tall"), S(m(2, 4), desc="wide"),
+            S(m(2, 3, 2), desc="batched")]  # fmt: skip
+
+
+def _quiet(name: str) -> Any:
+    """PyTorch's deprecated spellings (triangular_solve, cholesky, qr...), their warning
+    silenced: the values are what is compared."""
+
+    def op(lib: Any, *a: Any, **k: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return getattr(lib, name)(*a, **k)
+
+    return op
+
+
+DECOMP_TOL = {F32: (1e-3, 1e-4), C64: (1e-3, 1e-4)}
+
+op_db_linalg += [
+    OpInfo(
+        "linalg_inv",
+        lambda lib, a: lib.linalg.inv(a),
+        square_samples,
+        covers=("linalg.inv",),
+        complex=True,
+    ),  # fmt: skip
+    OpInfo("inverse", _alias("inverse"), lambda m: [S(wc(m, 3, 3))], complex=True),
+    OpInfo(
+        "linalg_det",
+        lambda lib, a: lib.linalg.det(a),
+        det_samples,
+        covers=("linalg.det",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),  # fmt: skip
+    OpInfo("det", _alias("det"), lambda m: det_samples(m)[-1:], complex=True, tol=DECOMP_TOL),
+    OpInfo(
+        "linalg_slogdet",
+        lambda lib, a: lib.linalg.slogdet(a),
+        det_samples,
+        covers=("linalg.slogdet",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),  # fmt: skip
+    OpInfo(
+        "slogdet", _alias("slogdet"), lambda m: det_samples(m)[-1:], complex=True, tol=DECOMP_TOL
+    ),
+    OpInfo("logdet", _alias("logdet"), square_samples, complex=True, tol=DECOMP_TOL),
+    OpInfo(
+        "linalg_solve",
+        lambda lib, a, b, **k: lib.linalg.solve(a, b, **k),
+        solve_samples,
+        covers=("linalg.solve",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),  # fmt: skip
+    OpInfo(
+        "linalg_solve_triangular",
+        lambda lib, a, b, **k: lib.linalg.solve_triangular(a, b, **k),
+        solve_triangular_samples,
+        covers=("linalg.solve_triangular",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "triangular_solve",
+        _quiet("triangular_solve"),
+        lambda m: [
+            S(m(3, 2), wc(m, 3, 3)),
+            S(m(3, 2), wc(m, 3, 3), upper=False, transpose=True),
+            S(m(3, 1), wc(m, 3, 3), unitriangular=True),
+        ],
+        complex=True,
+        fwgrad=False,  # PyTorch has no forward-mode rule for this deprecated form
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "linalg_cholesky",
+        lambda lib, x, **k: lib.linalg.cholesky(_pd(lib, x), **k),
+        lambda m: [S(m(3, 3)), S(m(2, 3, 3), desc="batched"), S(m(3, 3), upper=True)],
+        covers=("linalg.cholesky",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "cholesky",
+        lambda lib, x, **k: _quiet("cholesky")(lib, _pd(lib, x), **k),
+        lambda m: [S(m(3, 3)), S(m(3, 3), upper=True)],
+        complex=True,
+        fwgrad=False,  # PyTorch has no forward-mode rule for this deprecated form
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "cholesky_solve",
+        lambda lib, b, x, **k: lib.cholesky_solve(b, lib.linalg.cholesky(_pd(lib, x)), **k),
+        lambda m: [S(m(3, 2), m(3, 3)), S(m(3, 1), m(3, 3), upper=False)],
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "linalg_eigh",
+        _eigh,
+        lambda m: [S(m(3, 3)), S(m(2, 3, 3), desc="batched"), S(m(3, 3), UPLO="U")],
+        covers=("linalg.eigh",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "linalg_eigvalsh",
+        lambda lib, x: lib.linalg.eigvalsh(_hermitian(lib, x)),
+        lambda m: [S(m(3, 3)), S(m(2, 2, 2))],
+        covers=("linalg.eigvalsh",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "linalg_svd",
+        lambda lib, x: _svd(lib, x, full_matrices=False),
+        lambda m: matrix_samples(m)[:3],
+        covers=("linalg.svd",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "linalg_svd_full",
+        lambda lib, x: _svd(lib, x),
+        lambda m: matrix_samples(m)[1:3],
+        covers=("linalg.svd",),
+        complex=True,
+        fwgrad=False,  # PyTorch has no forward-mode rule with full matrices either
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "linalg_svdvals",
+        lambda lib, x: lib.linalg.svdvals(x),
+        lambda m: matrix_samples(m)[::3],
+        covers=("linalg.svdvals",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "svd",
+        lambda lib, x: (lambda u, s, v: (s, u @ v.mH))(*_quiet("svd")(lib, x)),
+        lambda m: [S(m(3, 2))],
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "linalg_qr",
+        lambda lib, x, **k: lib.linalg.qr(x, **k),
+        lambda m: matrix_samples(m)[:3] + [S(m(2, 3), mode="complete", desc="complete, wide")],
+        covers=("linalg.qr",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo("qr", _quiet("qr"), lambda m: [S(m(3, 2))], complex=True, tol=DECOMP_TOL),
+    OpInfo(
+        "linalg_pinv",
+        lambda lib, x, **k: lib.linalg.pinv(x, **k),
+        lambda m: matrix_samples(m) + [S(herm(m, 3), hermitian=True, desc="hermitian")],
+        covers=("linalg.pinv",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo(
+        "pinverse", _alias("pinverse"), lambda m: [S(m(3, 2))], complex=True, tol=DECOMP_TOL
+    ),  # fmt: skip
+    OpInfo(
+        "linalg_matrix_power",
+        lambda lib, x, n: lib.linalg.matrix_power(x, n),
+        lambda m: [S(m(3, 3), 3), S(m(2, 3, 3), 1), S(wc(m, 3, 3), -2), S(m(3, 3), 0)],
+        covers=("linalg.matrix_power",),
+        complex=True,
+        tol=DECOMP_TOL,
+    ),
+    OpInfo("matrix_power", _alias("matrix_power"), lambda m: [S(m(3, 3), 2)], complex=True),
+    OpInfo(
+        "linalg_lstsq",
+        lambda lib, a, b: lib.linalg.lstsq(a, b),
+        lambda m: [S(m(4, 2), m(4, 3)), S(m(2, 4, 3), m(2, 4, 1), desc="batched")],
+        covers=("linalg.lstsq",),
+        tol=DECOMP_TOL,
+    ),
 ]

@@ -131,3 +131,76 @@ def test_einsum_permutation_of_one_operand_is_a_copy() -> None:
     y = rg.einsum("ij->ji", x)
     y.add_(1)
     assert float(x.sum()) == 0.0
+
+
+# ---------------------------------------------------------------- matrix functions
+def test_singular_and_indefinite_matrices_raise_linalg_errors() -> None:
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    with pytest.raises(torch.linalg.LinAlgError):
+        torch.linalg.inv(torch.from_numpy(singular))
+    with pytest.raises(rg.linalg.LinAlgError, match="linalg.inv: .*singular"):
+        rg.linalg.inv(rg.from_numpy(singular))
+    with pytest.raises(rg.linalg.LinAlgError, match="linalg.solve"):
+        rg.linalg.solve(rg.from_numpy(singular), rg.ones(2, dtype=rg.float64))
+    assert issubclass(rg.linalg.LinAlgError, RuntimeError)
+    indefinite = np.array([[[4.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [2.0, 1.0]]])
+    with pytest.raises(torch.linalg.LinAlgError) as theirs:
+        torch.linalg.cholesky(torch.from_numpy(indefinite))
+    with pytest.raises(rg.linalg.LinAlgError) as ours:
+        rg.linalg.cholesky(rg.from_numpy(indefinite))
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize(
+    "fn, shapes, words",
+    [
+        (lambda lib, a: lib.linalg.inv(a), [(3, 4)], "3 by 4 matrices"),
+        (lambda lib, a: lib.linalg.det(a), [(3,)], "at least 2 dimensions"),
+        (lambda lib, a, b: lib.linalg.solve(a, b), [(3, 3), (4, 2)], "Incompatible shapes"),
+        (lambda lib, a: lib.linalg.eigh(a, UPLO="X"), [(3, 3)], "UPLO"),
+        (lambda lib, a: lib.linalg.qr(a, mode="full"), [(3, 3)], "unrecognized mode"),
+    ],
+)
+def test_bad_matrix_arguments_raise_pytorchs_error(fn: Any, shapes: Any, words: str) -> None:
+    assert words in raises_like_pytorch(fn, *shapes)
+
+
+def test_integer_matrices_are_rejected() -> None:
+    with pytest.raises(RuntimeError, match="floating point or complex tensor as input. Got Long"):
+        rg.linalg.inv(rg.ones(2, 2, dtype=rg.int64))
+
+
+def test_matrix_function_node_names() -> None:
+    a = (rg.eye(3, dtype=rg.float64) * 2).requires_grad_()
+    assert rg.linalg.inv(a).grad_fn.name() == "LinalgInvExBackward0"
+    assert rg.linalg.det(a).grad_fn.name() == "LinalgDetBackward0"
+    assert rg.linalg.slogdet(a).logabsdet.grad_fn.name() == "LinalgSlogdetBackward0"
+    assert rg.linalg.solve(a, a).grad_fn.name() == "LinalgSolveExBackward0"
+    assert rg.linalg.cholesky(a).grad_fn.name() == "LinalgCholeskyExBackward0"
+    assert rg.linalg.eigh(a).eigenvalues.grad_fn.name() == "LinalgEighBackward0"
+    assert rg.linalg.svd(a).S.grad_fn.name() == "LinalgSvdBackward0"
+    assert rg.linalg.qr(a).R.grad_fn.name() == "LinalgQrBackward0"
+
+
+def test_qr_mode_r_has_no_gradient_as_in_pytorch() -> None:
+    for lib in (rg, torch):
+        x = lib.from_numpy(np.random.default_rng(0).standard_normal((3, 2))).requires_grad_()
+        q, r = lib.linalg.qr(x, mode="r")
+        assert tuple(q.shape) == (0,)
+        with pytest.raises(RuntimeError, match="mode='r'"):
+            r.sum().backward()
+
+
+def test_logdet_of_a_negative_determinant_is_nan() -> None:
+    a = -np.eye(3)
+    assert np.isnan(float(rg.logdet(rg.from_numpy(a))))
+    assert np.isnan(float(torch.logdet(torch.from_numpy(a))))
+
+
+def test_lstsq_rank_and_solution_of_a_rank_deficient_matrix() -> None:
+    a = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])
+    b = np.array([[1.0], [2.0], [3.5]])
+    ours = rg.linalg.lstsq(rg.from_numpy(a), rg.from_numpy(b), driver="gelsd")
+    theirs = torch.linalg.lstsq(torch.from_numpy(a), torch.from_numpy(b), driver="gelsd")
+    assert_close(ours.solution, theirs.solution)
+    assert int(ours.rank) == int(theirs.rank) == 1

@@ -380,8 +380,9 @@ def public_functions() -> set[str]:
         n for n in dir(rg)
         if not n.startswith("_") and callable(getattr(rg, n))
         and not inspect.isclass(getattr(rg, n)) and not isinstance(getattr(rg, n), rg.dtype)
-    } | {f"linalg.{n}" for n in dir(rg.linalg)
-         if not n.startswith("_") and callable(getattr(rg.linalg, n))}  # fmt: skip
+    } | {f"linalg.{n}" for n in dir(rg.linalg) if not n.startswith("_")
+         and callable(getattr(rg.linalg, n)) and not inspect.isclass(getattr(rg.linalg, n))
+    }  # fmt: skip
 
 
 def tensor_methods() -> set[str]:

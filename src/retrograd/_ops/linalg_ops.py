@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -480,3 +481,281 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
         shape = infer_size(input._data.shape, other._data.shape)
         dim = next((i for i, n in enumerate(shape) if n == 3), -1)
     return linalg_cross(input, other, dim=dim)
+
+
+# ------------------------------------------------------------------ matrix functions
+LinAlgError = P.LinAlgError
+return_types_slogdet = namedtuple("slogdet", ["sign", "logabsdet"])
+return_types_eigh = namedtuple("eigh", ["eigenvalues", "eigenvectors"])
+return_types_svd = namedtuple("svd", ["U", "S", "Vh"])
+return_types_torch_svd = namedtuple("svd", ["U", "S", "V"])
+return_types_qr = namedtuple("qr", ["Q", "R"])
+return_types_lstsq = namedtuple("lstsq", ["solution", "residuals", "rank", "singular_values"])
+return_types_triangular_solve = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+
+
+def _matrices(a: Tensor, op: str, name: str = "A", square: bool = True) -> None:
+    """PyTorch's checks on a batch of matrices: rank, squareness, floating dtype."""
+    check_tensor(a, op, name)
+    if a._data.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor {name} must have at least 2 dimensions.")
+    if square and a._data.shape[-1] != a._data.shape[-2]:
+        m, n = a._data.shape[-2:]
+        raise RuntimeError(
+            f"{op}: {name} must be batches of square matrices, but they are {m} by {n} matrices"
+        )
+    if a._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{op}: Expected a floating point or complex tensor as input. Got "
+            f"{a.dtype._legacy[:-6]}"
+        )
+
+
+def linalg_inv(A: Tensor) -> Tensor:  # noqa: N803
+    """Inverse of each square matrix in ``A``; :class:`LinAlgError` when one is singular."""
+    _matrices(A, "linalg.inv")
+    return apply(P.LinalgInvEx, A)
+
+
+def inverse(input: Tensor) -> Tensor:
+    """``linalg.inv``."""
+    _matrices(input, "linalg.inv")
+    return apply(P.LinalgInvEx, input)
+
+
+def linalg_det(A: Tensor) -> Tensor:  # noqa: N803
+    """Determinant of each square matrix in ``A`` (gradients for invertible matrices)."""
+    _matrices(A, "linalg.det")
+    return apply(P.LinalgDet, A)
+
+
+def linalg_slogdet(A: Tensor) -> Any:  # noqa: N803
+    """``(sign, logabsdet)`` with ``det A = sign * exp(logabsdet)``; the sign is a unit
+    complex number for complex A."""
+    _matrices(A, "linalg.slogdet")
+    return return_types_slogdet(*apply(P.LinalgSlogdet, A))
+
+
+def logdet(input: Tensor) -> Tensor:
+    """log det A: nan for a negative real determinant, -inf for a zero one."""
+    _matrices(input, "logdet")
+    sign, logabs = apply(P.LinalgSlogdet, input)
+    if input.is_complex():
+        return logabs + sign.log()
+    nan = Tensor._wrap(np.array(np.nan, logabs._data.dtype))
+    return logabs.where(sign.detach() >= 0, nan)
+
+
+def _as_batches(a: Tensor, b: Tensor, op: str) -> tuple[Tensor, Tensor, bool]:
+    """A and B broadcast to the same batch shape; a vector B becomes a column (PyTorch
+    takes B as a vector when it is 1-D or A's shape without the last dim)."""
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"{op}: Expected A and B to have the same dtype, but found A of type "
+            f"{a.dtype._legacy[:-6]} and B of type {b.dtype._legacy[:-6]} instead"
+        )
+    sa, sb = a._data.shape, b._data.shape
+    vector = b._data.ndim == 1 or (b._data.ndim == a._data.ndim - 1 and sb == sa[:-1])
+    if vector:
+        b = b.unsqueeze(-1)
+        sb = b._data.shape
+    if sb[-2] != sa[-1]:
+        what = f"({sb[-2]}x{sb[-1]})" if not vector else f"({sb[-2]})"
+        raise RuntimeError(
+            f"{op}: Incompatible shapes of A and B for the equation AX = B "
+            f"({sa[-2]}x{sa[-1]} and {what.strip('()')})"
+        )
+    batch = infer_size(sa[:-2], sb[:-2])
+    if sa[:-2] != batch:
+        a = a.expand((*batch, *sa[-2:]))
+    if sb[:-2] != batch:
+        b = b.expand((*batch, *sb[-2:]))
+    return a, b, vector
+
+
+def linalg_solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:  # noqa: N803
+    """X with ``A X = B`` (``X A = B`` when ``left=False``); batches broadcast and a vector
+    B gives a vector X."""
+    _matrices(A, "linalg.solve")
+    check_tensor(B, "linalg.solve", "B")
+    if not left:
+        return linalg_solve(A.mT, B.mT).mT
+    a, b, vector = _as_batches(A, B, "linalg.solve")
+    x = apply(P.LinalgSolve, a, b)
+    return x.squeeze(-1) if vector else x
+
+
+def linalg_solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,  # noqa: N803
+                            unitriangular: bool = False) -> Tensor:  # fmt: skip
+    """X with ``A X = B`` for triangular A (``X A = B`` when ``left=False``); only A's
+    ``upper`` or lower triangle is read, and its diagonal is taken as ones when
+    ``unitriangular``."""
+    _matrices(A, "linalg.solve_triangular")
+    _matrices(B, "linalg.solve_triangular", "B", square=False)
+    if not left:
+        x = linalg_solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular)
+        return x.mT
+    a, b, _ = _as_batches(A, B, "linalg.solve_triangular")
+    return apply(P.LinalgSolveTriangular, a, b, upper=bool(upper),
+                 unitriangular=bool(unitriangular))  # fmt: skip
+
+
+def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool = False,  # noqa: N803
+                     unitriangular: bool = False) -> Any:  # fmt: skip
+    """Deprecated PyTorch form: ``(X, A.clone())`` with ``op(A) X = b``, op transposing A
+    when ``transpose``."""
+    a = A.mT if transpose else A
+    x = linalg_solve_triangular(a, b, upper=upper != transpose, unitriangular=unitriangular)
+    return return_types_triangular_solve(x, A.clone())
+
+
+def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
+    """L lower-triangular with ``A = L Lᴴ`` (``U = Lᴴ`` when ``upper``), reading A's lower
+    triangle; :class:`LinAlgError` if A is not positive-definite."""
+    _matrices(A, "linalg.cholesky")
+    lo = apply(P.LinalgCholeskyEx, A)
+    return lo.mH if upper and lo.is_complex() else (lo.mT if upper else lo)
+
+
+def cholesky(input: Tensor, upper: bool = False) -> Tensor:
+    """``linalg.cholesky`` under its older name."""
+    return linalg_cholesky(input, upper=upper)
+
+
+def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
+    """X with ``(L Lᴴ) X = B`` for a Cholesky factor L (``Uᴴ U`` when ``upper``). The
+    gradient treats L as the full matrix in ``L Lᴴ``, as PyTorch's does."""
+    _matrices(L, "cholesky_solve", "L")
+    a = L.mH @ L if upper else L @ L.mH
+    return linalg_solve(a, B)
+
+
+def linalg_eigh(A: Tensor, UPLO: str = "L") -> Any:  # noqa: N803
+    """Eigenvalues (ascending) and orthonormal eigenvectors of Hermitian matrices, read
+    from the ``UPLO`` triangle. Eigenvectors are fixed only up to sign (phase): make what
+    you differentiate independent of it."""
+    _matrices(A, "linalg.eigh")
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    return return_types_eigh(*apply(P.LinalgEigh, A, UPLO=UPLO))
+
+
+def linalg_eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
+    """Eigenvalues (ascending) of Hermitian matrices."""
+    return linalg_eigh(A, UPLO).eigenvalues
+
+
+def linalg_svd(A: Tensor, full_matrices: bool = True, *, driver: Any = None) -> Any:  # noqa: N803
+    """``U, S, Vh`` with ``A = U diag(S) Vh``; singular values descending. Singular vectors
+    are fixed only up to sign (phase): differentiate something independent of it."""
+    _matrices(A, "linalg.svd", square=False)
+    return return_types_svd(*apply(P.LinalgSvd, A, full_matrices=bool(full_matrices)))
+
+
+def linalg_svdvals(A: Tensor, *, driver: Any = None) -> Tensor:  # noqa: N803
+    """Singular values, descending."""
+    _matrices(A, "linalg.svdvals", square=False)
+    return apply(P.LinalgSvd, A, full_matrices=False)[1]
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
+    """Older form of ``linalg.svd``: returns ``V`` rather than ``Vh``."""
+    u, s, vh = linalg_svd(input, full_matrices=not some)
+    if not compute_uv:
+        return return_types_torch_svd(u.new_zeros(u.shape).detach(), s,
+                                      vh.new_zeros(vh.shape).detach())  # fmt: skip
+    return return_types_torch_svd(u, s, vh.mH)
+
+
+def linalg_qr(A: Tensor, mode: str = "reduced") -> Any:  # noqa: N803
+    """``Q, R`` with ``A = QR``: Q with orthonormal columns, R upper-triangular.
+    ``mode`` is 'reduced', 'complete' or 'r' (Q empty)."""
+    _matrices(A, "linalg.qr", square=False)
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(
+            f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
+            "(default), 'r', or 'complete'"
+        )
+    return return_types_qr(*apply(P.LinalgQr, A, mode=mode))
+
+
+def qr(input: Tensor, some: bool = True) -> Any:
+    """Older form of ``linalg.qr``."""
+    return linalg_qr(input, "reduced" if some else "complete")
+
+
+def linalg_pinv(A: Tensor, *, atol: Any = None, rtol: Any = None,  # noqa: N803
+                hermitian: bool = False) -> Tensor:  # fmt: skip
+    """Moore-Penrose pseudo-inverse; singular values at or below
+    ``max(atol, rtol * s_max)`` count as zero (rtol defaults to ``max(m, n) * eps`` when
+    atol is not given, else to 0). ``hermitian`` says A is Hermitian (the full matrix is
+    used, as PyTorch's gradient does)."""
+    _matrices(A, "linalg.pinv", square=False)
+    eps = float(np.finfo(A._data.dtype).eps)
+    if rtol is None:
+        rtol = max(A._data.shape[-2:]) * eps if atol is None or atol == 0 else 0.0
+    return apply(P.LinalgPinv, A, atol=float(atol or 0.0), rtol=float(rtol))
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """``linalg.pinv`` with a relative cutoff ``rcond``."""
+    return linalg_pinv(input, rtol=rcond)
+
+
+def linalg_matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803
+    """A multiplied by itself n times (by squaring); the identity for n = 0, powers of the
+    inverse for n < 0."""
+    _matrices(A, "linalg.matrix_power")
+    if not isinstance(n, (int, np.integer)):
+        raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(A._data.shape[-1], dtype=A._data.dtype), A._data.shape)
+        # the identity, but (as in PyTorch) an output of A with a zero gradient
+        keep = Tensor._wrap(np.ones(A._data.shape, bool))
+        return Tensor._wrap(eye.copy()).where(keep, A)
+    x = linalg_inv(A) if n < 0 else A
+    result, n = None, abs(int(n))
+    while n:
+        if n & 1:
+            result = x if result is None else result @ x
+        n >>= 1
+        if n:
+            x = x @ x
+    return result if result is not A else A.clone()
+
+
+def linalg_lstsq(A: Tensor, B: Tensor, rcond: Any = None, *, driver: Any = None) -> Any:  # noqa: N803
+    """Least-squares solution of ``A X = B`` (PyTorch's CPU default driver 'gelsy': rank
+    computed, residuals and singular values empty)."""
+    _matrices(A, "linalg.lstsq", square=False)
+    check_tensor(B, "linalg.lstsq", "B")
+    vector = B._data.ndim == A._data.ndim - 1
+    b = B.unsqueeze(-1) if vector else B
+    if b._data.shape[-2] != A._data.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    eps = float(np.finfo(A._data.dtype).eps)
+    rtol = max(A._data.shape[-2:]) * eps if rcond is None else float(rcond)
+    x = linalg_pinv(A, rtol=rtol) @ b
+    x = x.squeeze(-1) if vector else x
+    s = np.linalg.svd(A._data, compute_uv=False)
+    smax = s.max(-1, keepdims=True) if s.shape[-1] else s
+    rank = Tensor._wrap((s > rtol * smax).sum(-1).astype(np.int64))
+    empty = Tensor._wrap(np.zeros((0,), A._data.real.dtype))
+    # PyTorch's residuals (empty for its default driver) are still an output of the op
+    residuals = x.reshape(-1)[:0]
+    return return_types_lstsq(x, residuals, rank, empty)
+
+
+def det(input: Tensor) -> Tensor:
+    """``linalg.det``."""
+    return linalg_det(input)
+
+
+def slogdet(input: Tensor) -> Any:
+    """``linalg.slogdet``."""
+    return linalg_slogdet(input)
+
+
+def matrix_power(input: Tensor, n: int) -> Tensor:
+    """``linalg.matrix_power``."""
+    return linalg_matrix_power(input, n)

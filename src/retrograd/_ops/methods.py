@@ -157,7 +157,10 @@ _METHODS: dict[str, Any] = {
     "outer": L.outer, "ger": L.outer, "inner": L.inner, "addmm": L.addmm, "addmv": L.addmv,
     "baddbmm": L.baddbmm, "addbmm": L.addbmm, "addr": L.addr, "kron": L.kron,
     "trace": L.trace, "diagonal": L.diagonal, "diag_embed": L.diag_embed, "diag": L.diag,
-    "tril": L.tril, "triu": L.triu, "cross": L.cross,
+    "tril": L.tril, "triu": L.triu, "cross": L.cross, "inverse": L.inverse, "det": L.det,
+    "slogdet": L.slogdet, "logdet": L.logdet, "cholesky": L.cholesky,
+    "cholesky_solve": L.cholesky_solve, "triangular_solve": L.triangular_solve, "svd": L.svd,
+    "qr": L.qr, "pinverse": L.pinverse, "matrix_power": L.matrix_power,
     # shapes and indexing
     "reshape": S.reshape, "view": S.view, "view_as": S.view_as, "reshape_as": S.reshape_as,
     "flatten": S.flatten, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
