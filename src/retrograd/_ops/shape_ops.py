@@ -675,8 +675,9 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
     counts = _repeat_counts(repeats, d, n)
     idx = np.repeat(np.arange(n, dtype=np.int64), counts)
     if output_size is not None and idx.size != output_size:
-        raise RuntimeError(f"repeat_interleave: allocated size does not match required size "
-                           f"(output_size={output_size}, needed {idx.size})")  # fmt: skip
+        raise RuntimeError(
+            f"repeat_interleave: Invalid output_size, expected {idx.size} but got {output_size}"
+        )
     if x._data.ndim == 0:
         x = x.reshape(1)
     return apply(P.IndexSelect, x, idx=(slice(None),) * d + (idx,), basic=False)
@@ -1122,6 +1123,13 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
 def _index_source_check(op: str, input: Tensor, d: int, idx: np.ndarray, source: Tensor) -> None:
     check_tensor(source, op, "source")
     want = input._data.shape[:d] + (idx.size,) + input._data.shape[d + 1 :]
+    got = source._data.shape[d] if source._data.ndim > d else 1
+    if got != idx.size:  # PyTorch's wording (and, for index_copy, exception type)
+        if op == "index_copy":
+            raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                             f"source.size(dim) ({got})")  # fmt: skip
+        raise RuntimeError(f"{op}_(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim): ({got}), for dim: {d}")  # fmt: skip
     if source._data.shape != want and not (source._data.ndim == 0 and idx.size == 1):
         raise RuntimeError(
             f"{op}(): source shape {list(source._data.shape)} must be the shape of self "
@@ -1204,10 +1212,12 @@ def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = Fa
         return apply(prim, input, values, idx=idx, **kw)
     except IndexError as e:
         raise _index_error(e, input._data.shape, idx) from None
-    except ValueError as e:
+    except ValueError:
+        # the indexed shape, from a stand-in without memory of its own
+        target = np.broadcast_to(np.zeros((), np.int8), input._data.shape)[idx].shape
         raise RuntimeError(
             f"shape mismatch: value tensor of shape {list(values._data.shape)} cannot be "
-            f"broadcast to the indexing result: {e}"
+            f"broadcast to indexing result of shape {list(target)}"
         ) from None
 
 
