@@ -609,6 +609,12 @@ moveaxis = movedim
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     """Expand the tensors to their common broadcast shape (views).
 
+    Args:
+        tensors: the tensors (or one list of them).
+
+    Returns:
+        A tuple of expanded views, one per input.
+
     Example::
 
         >>> a, b = retrograd.broadcast_tensors(retrograd.zeros(3, 1), retrograd.zeros(4))
@@ -625,6 +631,13 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
 
 def repeat(input: Tensor, *sizes: Any) -> Tensor:
     """Tile the tensor: ``sizes[i]`` copies along dim ``i`` (leading sizes add dims).
+
+    Args:
+        input: the tensor.
+        *sizes: copies along each dim; at least ``input.dim()`` of them.
+
+    Returns:
+        A new tensor of shape ``sizes[i] * input.shape[i]`` (1 for added dims).
 
     Example::
 
@@ -646,6 +659,13 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
 def tile(input: Tensor, dims: Any) -> Tensor:
     """``repeat`` with missing leading counts taken as 1.
 
+    Args:
+        input: the tensor.
+        dims: copies along each (trailing) dim.
+
+    Returns:
+        A new tensor, as from ``repeat``.
+
     Example::
 
         >>> retrograd.zeros(2, 3).tile((2,)).shape
@@ -660,6 +680,15 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
                       output_size: int | None = None) -> Tensor:  # fmt: skip
     """Repeat each element ``repeats`` times along ``dim`` (flattened when None).
     ``repeat_interleave(counts)`` alone gives the indices ``0..n-1`` repeated by counts.
+
+    Args:
+        input: the tensor (or, alone, the counts).
+        repeats: an int, or an int tensor with one count per element along ``dim``.
+        dim: the dim to repeat along; None flattens first.
+        output_size: the total size along ``dim``, checked if given.
+
+    Returns:
+        A new tensor.
 
     Example::
 
@@ -717,6 +746,12 @@ def _atleast(x: Tensor, n: int) -> Tensor:
 def hstack(tensors: Any) -> Tensor:
     """Concatenate along dim 1 (dim 0 for 1-D tensors).
 
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        A new tensor.
+
     Example::
 
         >>> retrograd.hstack([retrograd.zeros(2), retrograd.ones(3)]).shape
@@ -729,6 +764,12 @@ def hstack(tensors: Any) -> Tensor:
 def vstack(tensors: Any) -> Tensor:
     """Concatenate along dim 0, 1-D tensors as rows.
 
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        A new tensor.
+
     Example::
 
         >>> retrograd.vstack([retrograd.zeros(3), retrograd.ones(3)]).shape
@@ -739,6 +780,12 @@ def vstack(tensors: Any) -> Tensor:
 
 def dstack(tensors: Any) -> Tensor:
     """Concatenate along dim 2 (depth), lifting lower-dim tensors to 3-D.
+
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        A new tensor.
 
     Example::
 
@@ -767,6 +814,15 @@ def _pieces(input: Tensor, d: int, sizes: Sequence[int], prim: Any) -> tuple[Ten
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Views of consecutive pieces along ``dim``: of ``split_size`` each (the last may be
     smaller), or of the listed sizes.
+
+    Args:
+        tensor: the tensor.
+        split_size_or_sections: the size of each piece, or a list of sizes summing to the
+            size of ``dim``.
+        dim: the dim to split.
+
+    Returns:
+        A tuple of views.
 
     Example::
 
@@ -801,6 +857,14 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """``split`` into pieces of ``ceil(size / chunks)`` (so maybe fewer than ``chunks``).
 
+    Args:
+        input: the tensor.
+        chunks: the number of pieces wanted (> 0).
+        dim: the dim to split.
+
+    Returns:
+        A tuple of views.
+
     Example::
 
         >>> len(retrograd.arange(6.0).chunk(4))
@@ -818,6 +882,15 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Views split at the given indices, or into ``sections`` pieces whose sizes differ by
     at most one (the first ones larger).
+
+    Args:
+        input: the tensor.
+        indices_or_sections: a number of sections, or the indices to split before (a
+            list or an int tensor).
+        dim: the dim to split.
+
+    Returns:
+        A tuple of views.
 
     Example::
 
@@ -853,6 +926,12 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
 def fliplr(input: Tensor) -> Tensor:
     """Reverse dim 1 (left/right).
 
+    Args:
+        input: a tensor of at least 2 dims.
+
+    Returns:
+        A new tensor.
+
     Example::
 
         >>> retrograd.tensor([[1.0, 2.0]]).fliplr()
@@ -865,6 +944,12 @@ def fliplr(input: Tensor) -> Tensor:
 
 def flipud(input: Tensor) -> Tensor:
     """Reverse dim 0 (up/down).
+
+    Args:
+        input: a tensor of at least 1 dim.
+
+    Returns:
+        A new tensor.
 
     Example::
 
@@ -879,6 +964,14 @@ def flipud(input: Tensor) -> Tensor:
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened tensor when
     ``dims`` is None).
+
+    Args:
+        input: the tensor.
+        shifts: the shift, or one per dim in ``dims``.
+        dims: the dims to roll; None rolls the flattened tensor.
+
+    Returns:
+        A new tensor of the same shape.
 
     Example::
 
@@ -908,6 +1001,14 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first dim
     towards the second).
+
+    Args:
+        input: a tensor of at least 2 dims.
+        k: the number of quarter turns (negative turns the other way).
+        dims: the two dims of the plane.
+
+    Returns:
+        A new tensor.
 
     Example::
 
@@ -999,6 +1100,9 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         src: the values, or a number.
         reduce: 'add' or 'multiply' combine with the old values instead.
 
+    Returns:
+        A new tensor of ``input``'s shape.
+
     Example::
 
         >>> retrograd.zeros(3).scatter(0, retrograd.tensor([2, 0]), retrograd.tensor([5.0, 7.0]))
@@ -1033,6 +1137,15 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up).
 
+    Args:
+        input: the tensor added into (out of place).
+        dim: the dim ``index`` runs along.
+        index: int64 (or int32) positions, no larger than ``src``.
+        src: the values added.
+
+    Returns:
+        A new tensor of ``input``'s shape.
+
     Example::
 
         >>> retrograd.zeros(3).scatter_add(0, retrograd.tensor([2, 2]), retrograd.ones(2))
@@ -1049,6 +1162,17 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
     """Fold ``src`` into ``input`` at ``index`` along ``dim`` with ``reduce`` ('sum',
     'prod', 'mean', 'amax' or 'amin'); with ``include_self=False`` the old values of the
     positions written to take no part.
+
+    Args:
+        input: the tensor folded into (out of place).
+        dim: the dim ``index`` runs along.
+        index: int64 (or int32) positions, no larger than ``src``.
+        src: the values.
+        reduce: 'sum', 'prod', 'mean', 'amax' or 'amin'.
+        include_self: whether ``input``'s values at the written positions take part.
+
+    Returns:
+        A new tensor of ``input``'s shape.
 
     Example::
 
@@ -1088,6 +1212,14 @@ def _dim_index(op: str, input: Tensor, dim: int, index: Tensor, kinds: str,
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The slices of ``input`` at positions ``index`` along ``dim``, in that order.
 
+    Args:
+        input: the tensor.
+        dim: the dim to select along.
+        index: a 1-D (or 0-d) int64 or int32 tensor of positions.
+
+    Returns:
+        A new tensor whose ``dim`` has ``index.numel()`` entries.
+
     Example::
 
         >>> retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).index_select(0, retrograd.tensor([1, 1]))
@@ -1109,6 +1241,16 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
               alpha: Any = 1) -> Tensor:  # fmt: skip
     """``input`` with ``alpha * source`` added to the slices at ``index`` along ``dim``.
+
+    Args:
+        input: the tensor added into (out of place).
+        dim: the dim ``index`` runs along.
+        index: a 1-D int64 or int32 tensor.
+        source: ``input``'s shape with ``dim`` of ``index``'s length.
+        alpha: the factor of ``source``.
+
+    Returns:
+        A new tensor of ``input``'s shape.
 
     Example::
 
@@ -1141,6 +1283,15 @@ def _index_source_check(op: str, input: Tensor, d: int, idx: np.ndarray, source:
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """``input`` with the slices at ``index`` along ``dim`` replaced by those of ``source``.
 
+    Args:
+        input: the tensor copied into (out of place).
+        dim: the dim ``index`` runs along.
+        index: a 1-D int64 tensor.
+        source: ``input``'s shape with ``dim`` of ``index``'s length.
+
+    Returns:
+        A new tensor of ``input``'s shape.
+
     Example::
 
         >>> retrograd.zeros(3).index_copy(0, retrograd.tensor([2]), retrograd.ones(1))
@@ -1158,6 +1309,15 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
 def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     """``input`` with the slices at ``index`` along ``dim`` set to ``value`` (a number or
     a 0-d tensor, which then gets a gradient).
+
+    Args:
+        input: the tensor filled (out of place).
+        dim: the dim ``index`` runs along.
+        index: a 1-D int64 tensor.
+        value: a number or a 0-d tensor.
+
+    Returns:
+        A new tensor of ``input``'s shape.
 
     Example::
 
@@ -1186,6 +1346,15 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
 def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
     """``input`` with ``input[indices] = values`` (or ``+=`` with ``accumulate``, where
     repeated indices add up), out of place.
+
+    Args:
+        input: the tensor written into (out of place).
+        indices: a tuple of index tensors (int64, int32 or bool), one per indexed dim.
+        values: the values, broadcast to the indexed shape; ``input``'s dtype.
+        accumulate: add instead of write.
+
+    Returns:
+        A new tensor of ``input``'s shape.
 
     Example::
 
@@ -1231,6 +1400,13 @@ def _bool_mask(op: str, mask: Any) -> Tensor:
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of ``input`` where ``mask`` holds (both broadcast), as a 1-D tensor.
 
+    Args:
+        input: the tensor.
+        mask: a bool tensor broadcastable with ``input``.
+
+    Returns:
+        A new 1-D tensor.
+
     Example::
 
         >>> x = retrograd.tensor([1.0, 2.0, 3.0])
@@ -1245,6 +1421,14 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """``input`` with the positions where ``mask`` holds filled, in order, from the first
     elements of ``source``.
+
+    Args:
+        input: the tensor written into (out of place).
+        mask: a bool tensor broadcastable with ``input``.
+        source: at least as many elements as ``mask`` has True values.
+
+    Returns:
+        A new tensor of the broadcast shape.
 
     Example::
 
@@ -1266,6 +1450,13 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
 def take(input: Tensor, index: Tensor) -> Tensor:
     """The elements of the flattened ``input`` at ``index`` (negative counts from the end),
     shaped as ``index``.
+
+    Args:
+        input: the tensor, read as if flattened.
+        index: an int64 tensor of flat positions.
+
+    Returns:
+        A new tensor of ``index``'s shape.
 
     Example::
 
@@ -1293,6 +1484,14 @@ def _scalar_name(t: Tensor) -> str:
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
     """``gather`` with ``input`` and ``indices`` broadcast against each other off ``dim``
     (over the flattened input when ``dim`` is None).
+
+    Args:
+        input: the tensor.
+        indices: an int tensor of ``input``'s number of dims.
+        dim: the dim to take along; None flattens both.
+
+    Returns:
+        A new tensor.
 
     Example::
 
@@ -1331,6 +1530,12 @@ def _as_int64(t: Tensor) -> Tensor:
 def argwhere(input: Tensor) -> Tensor:
     """The indices of the non-zero elements, one row each (as ``nonzero``).
 
+    Args:
+        input: the tensor.
+
+    Returns:
+        An int64 tensor of shape (number of non-zeros, input.dim()).
+
     Example::
 
         >>> retrograd.tensor([0.0, 1.0, 2.0]).argwhere()
@@ -1345,6 +1550,13 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     """Coordinate grids from 1-D tensors: output ``i`` varies along dim ``i`` ('ij'); with
     'xy' the first two inputs index dims 1 and 0 (Cartesian order). Outputs are expanded
     views.
+
+    Args:
+        *tensors: 0-d or 1-d tensors (or one list of them).
+        indexing: 'ij' (matrix) or 'xy' (Cartesian).
+
+    Returns:
+        A tuple of expanded views, one per input.
 
     Example::
 
@@ -1384,6 +1596,15 @@ def as_strided(input: Tensor, size: Any, stride: Any,
     """A view of ``input``'s memory with the given sizes and strides (in elements),
     starting ``storage_offset`` elements into the memory (default: where ``input`` starts).
 
+    Args:
+        input: the tensor whose memory is viewed.
+        size: the shape of the view.
+        stride: the stride of each dim, in elements.
+        storage_offset: the first element's position in the memory.
+
+    Returns:
+        A view sharing memory and version counter with ``input``.
+
     Example::
 
         >>> retrograd.arange(6.0).as_strided((2, 2), (1, 2))
@@ -1406,6 +1627,15 @@ def as_strided(input: Tensor, size: Any, stride: Any,
 def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """Tensor.unfold: every window of ``size`` elements, ``step`` apart, along
     ``dimension``, as a new last dim (a view).
+
+    Args:
+        input: the tensor.
+        dimension: the dim to slide along.
+        size: the window length.
+        step: the distance between window starts (> 0).
+
+    Returns:
+        A view with ``dimension`` of the number of windows and a last dim of ``size``.
 
     Example::
 
@@ -1430,6 +1660,16 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
          append: Tensor | None = None) -> Tensor:  # fmt: skip
     """The ``n``-th forward difference along ``dim``, after joining ``prepend`` and
     ``append`` to ``input`` there.
+
+    Args:
+        input: a tensor of at least 1 dim.
+        n: how many times to difference.
+        dim: the dim to difference along.
+        prepend: values joined before ``input`` along ``dim``.
+        append: values joined after.
+
+    Returns:
+        A new tensor, ``n`` shorter along ``dim`` (but not below 0).
 
     Example::
 
@@ -1457,6 +1697,15 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
     """Pairwise ``p``-norm distances between the rows of ``x1`` (B..., P, M) and ``x2``
     (B..., R, M), batch dims broadcast: shape (B..., P, R). At a zero distance the gradient
     is zero, as in PyTorch.
+
+    Args:
+        x1: (B..., P, M) points.
+        x2: (B..., R, M) points, same dtype.
+        p: the norm's order, >= 0 (inf allowed).
+        compute_mode: accepted for compatibility; distances are computed directly.
+
+    Returns:
+        A new (B..., P, R) tensor.
 
     Example::
 
