@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from opinfo import Maker, OpInfo, S, Sample, _alias, _method, reduce_samples
+import numpy as np
+
+from opinfo import Arg, Maker, OpInfo, S, Sample, _alias, _method, reduce_samples
 
 
 def softmax_samples(m: Maker) -> list[Sample]:
@@ -114,6 +116,35 @@ def matrix_norm_samples(m: Maker) -> list[Sample]:
     ]
 
 
+def select_samples(m: Maker, *args: object) -> list[Sample]:
+    """Distinct values, so each selection is differentiable; ``args`` lead each call."""
+    return [
+        S(m.no_ties(2, 3, 4), *args),
+        S(m.no_ties(2, 3, 4), *args, dim=1),
+        S(m.no_ties(5), *args, dim=0),
+        S(m.no_ties(), *args, dim=0, desc="0-d")
+        if not args or args[0] == 1
+        else S(m.no_ties(3), *args),
+        S(Arg(np.swapaxes(m.no_ties(3, 4).value, 0, 1), transposed=True), *args, dim=0),
+    ]
+
+
+def keepdim_samples(m: Maker, *args: object) -> list[Sample]:
+    return select_samples(m, *args) + [S(m.no_ties(2, 3, 4), *args, dim=1, keepdim=True)]
+
+
+def mode_samples(m: Maker) -> list[Sample]:
+    """A mode is a repeated value: moving one copy changes the mode, so these are edges
+    (compared with PyTorch, not finite differences)."""
+    counts = [[1.0, 2.0, 2.0, 0.5, 2.0], [3.0, 1.0, 3.0, 1.0, 0.5]]
+    return [
+        S(m.of(counts), edge=True),
+        S(m.of(counts), 1, keepdim=True, edge=True),
+        S(m.of(np.transpose(counts)), 0, edge=True),
+        S(m.of(1.5), desc="0-d"),
+    ]
+
+
 op_db_reduce: list[OpInfo] = [
     OpInfo("softmax", _alias("softmax"), softmax_samples),
     OpInfo("softmax_method", _method("softmax"), softmax_samples, covers=("softmax",)),
@@ -177,5 +208,65 @@ op_db_reduce: list[OpInfo] = [
         _method("norm"),
         lambda m: [S(m(3, 4)), S(m(3, 4), 1, 1, True), S(m(3, 4), dim=(0, 1))],
         covers=("norm",),
+    ),
+    OpInfo("sort", _alias("sort"), select_samples),
+    OpInfo(
+        "sort_descending",
+        lambda lib, x, **k: lib.sort(x, descending=True, **k),
+        select_samples,
+        covers=("sort",),
+    ),
+    OpInfo("sort_method", _method("sort"), lambda m: select_samples(m)[:2], covers=("sort",)),
+    OpInfo("topk", _alias("topk"), lambda m: select_samples(m, 2)),
+    OpInfo(
+        "topk_smallest",
+        lambda lib, x, k, **kw: lib.topk(x, k, largest=False, **kw),
+        lambda m: select_samples(m, 1),
+        covers=("topk",),
+    ),
+    OpInfo("topk_method", _method("topk"), lambda m: select_samples(m, 3)[:2], covers=("topk",)),
+    OpInfo("kthvalue", _alias("kthvalue"), lambda m: keepdim_samples(m, 2)),
+    OpInfo(
+        "kthvalue_method",
+        _method("kthvalue"),
+        lambda m: keepdim_samples(m, 1)[:2],
+        covers=("kthvalue",),
+    ),
+    OpInfo(
+        "median",
+        _alias("median"),
+        lambda m: (
+            keepdim_samples(m)
+            + [
+                S(m.no_ties(2, 3)),
+                S(m.no_ties(4), desc="even count: the lower middle"),
+                S(m.of([1.0, 2.0, 2.0, 3.0]), desc="ties share the gradient", edge=True),
+            ]
+        ),
+    ),
+    OpInfo(
+        "median_method", _method("median"), lambda m: [S(m.no_ties(3, 4), 0)], covers=("median",)
+    ),
+    OpInfo("mode", _alias("mode"), mode_samples, covers=("mode",)),
+    OpInfo("mode_method", _method("mode"), lambda m: mode_samples(m)[:1], covers=("mode",)),
+    OpInfo("cummax", _alias("cummax"), lambda m: select_samples(m)[1:]),
+    OpInfo(
+        "cummax_method", _method("cummax"), lambda m: [S(m.no_ties(3, 4), 1)], covers=("cummax",)
+    ),
+    OpInfo("cummin", _alias("cummin"), lambda m: select_samples(m)[1:]),
+    OpInfo(
+        "cummin_method", _method("cummin"), lambda m: [S(m.no_ties(3, 4), 0)], covers=("cummin",)
+    ),
+    OpInfo(
+        "aminmax",
+        _alias("aminmax"),
+        lambda m: [
+            S(m.no_ties(2, 3)),
+            S(m.no_ties(2, 3, 4), dim=1),
+            S(m.no_ties(2, 3), dim=-1, keepdim=True),
+        ],
+    ),
+    OpInfo(
+        "aminmax_method", _method("aminmax"), lambda m: [S(m.no_ties(3, 4))], covers=("aminmax",)
     ),
 ]

@@ -350,6 +350,8 @@ NOT_DIFFERENTIABLE = {
     "isfinite", "isposinf", "isneginf", "isreal",
     # integer results: indices
     "argmax", "argmin", "nonzero", "argwhere",
+    # reductions and scans with integer or bool results (tests/test_reduce_extra.py)
+    "argsort",
     # dtype, RNG, threading, printing and mode utilities
     "can_cast", "promote_types", "result_type", "get_default_dtype", "set_default_dtype",
     "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",

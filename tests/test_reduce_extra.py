@@ -108,3 +108,64 @@ def test_vector_norm_gradient_at_zero_is_zero(ord: float) -> None:
     x = rg.zeros(3, dtype=rg.float64, requires_grad=True)
     (g,) = rg.autograd.grad(rg.linalg.vector_norm(x, ord), x, allow_unused=True)
     assert g is None or not g.numpy().any()
+
+
+TIES = [[1.0, 3.0, 3.0, 2.0, 3.0], [2.0, 2.0, 1.0, 1.0, 5.0]]
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: lib.argsort(x),
+        lambda lib, x: lib.argsort(x, 0, descending=True),
+        lambda lib, x: lib.sort(x, 1, descending=True),
+        lambda lib, x: lib.sort(x, 0),
+        lambda lib, x: lib.median(x, 1),
+        lambda lib, x: lib.median(x),
+        lambda lib, x: lib.mode(x, 1),
+        lambda lib, x: lib.cummax(x, 1),
+        lambda lib, x: lib.cummin(x, 1),
+        lambda lib, x: x.aminmax(dim=0),
+    ],
+)
+def test_selection_indices_with_ties_match_pytorch(fn: Any) -> None:
+    ours, theirs = both(fn, TIES)
+    for o, t in zip(
+        ours if isinstance(ours, tuple) else (ours,),
+        theirs if isinstance(theirs, tuple) else (theirs,),
+    ):
+        assert_close(o, t)
+
+
+def test_sorting_and_medians_with_nan_match_pytorch() -> None:
+    values = [[1.0, NAN, 0.5, 2.0], [3.0, 1.0, 2.0, 0.0]]
+    for fn in (
+        lambda lib, x: lib.sort(x, 1),
+        lambda lib, x: lib.sort(x, 1, descending=True),
+        lambda lib, x: lib.median(x, 1),
+        lambda lib, x: lib.median(x),
+        lambda lib, x: lib.median(x[:, :0]),
+    ):
+        ours, theirs = both(fn, values)
+        for o, t in zip(
+            ours if isinstance(ours, tuple) else (ours,),
+            theirs if isinstance(theirs, tuple) else (theirs,),
+        ):
+            assert_close(o, t)
+
+
+def test_selection_bad_arguments_are_errors() -> None:
+    raises_like_torch(lambda lib, x: lib.topk(x, 4), [1.0, 2.0])
+    raises_like_torch(lambda lib, x: lib.kthvalue(x, 0), [1.0, 2.0])
+    raises_like_torch(lambda lib, x: lib.mode(x, 1), [[]])
+    raises_like_torch(lambda lib, x: lib.sort(x, 2), [1.0, 2.0])
+
+
+def test_median_ties_share_the_gradient_and_median_dim_picks_one() -> None:
+    for lib_fn in (lambda lib, x: lib.median(x), lambda lib, x: lib.median(x, 0).values):
+        got = []
+        for lib in (rg, torch):
+            x = lib.tensor([1.0, 2.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+            got.append(lib.autograd.grad(lib_fn(lib, x), x)[0])
+        assert_close(*got)

@@ -386,3 +386,201 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     elif isinstance(p, str):
         raise RuntimeError(f"norm(): p {p!r} is not supported (use a number or 'fro')")
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+# ------------------------------------------------------- selections: sort, topk, median
+return_types_sort = namedtuple("sort", ["values", "indices"])
+return_types_topk = namedtuple("topk", ["values", "indices"])
+return_types_kthvalue = namedtuple("kthvalue", ["values", "indices"])
+return_types_median = namedtuple("median", ["values", "indices"])
+return_types_mode = namedtuple("mode", ["values", "indices"])
+return_types_cummax = namedtuple("cummax", ["values", "indices"])
+return_types_cummin = namedtuple("cummin", ["values", "indices"])
+return_types_aminmax = namedtuple("aminmax", ["min", "max"])
+
+
+def _select(prim: Any, input: Tensor, idx: np.ndarray, dim: int, keepdim: bool = True) -> Any:
+    """(values, indices) of ``input`` at ``idx`` (keepdim-shaped) along ``dim``."""
+    it = Tensor._wrap(np.asarray(idx, np.int64))
+    vals = apply(prim, input, it, dim=dim, keepdim=keepdim)
+    if not keepdim and input._data.ndim:
+        it = Tensor._wrap(it._data.squeeze(dim))
+    return vals, it
+
+
+def _argsort(a: np.ndarray, dim: int, descending: bool) -> np.ndarray:
+    """Stable order along ``dim``; NaN sorts as the largest value, as in PyTorch."""
+    if not a.ndim:
+        return np.zeros((), np.int64)
+    if a.dtype == bool:
+        a = a.astype(np.int8)
+    if not descending:
+        return np.argsort(a, axis=dim, kind="stable")
+    # sort the reversed array and reverse the order: ties keep their original order
+    n = a.shape[dim]
+    rev = np.flip(np.argsort(np.flip(a, dim), axis=dim, kind="stable"), dim)
+    return n - 1 - rev
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    """Sort along ``dim``: ``(values, indices)``; equal values keep their order.
+
+    Example:
+        >>> retrograd.sort(retrograd.tensor([3.0, 1.0, 2.0]))
+        torch.return_types.sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
+    """
+    d = _wrap_dim(dim, input._data.ndim)
+    idx = _argsort(input._data, d, descending)
+    return return_types_sort(*_select(P.Sort, input, idx, d))
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The indices that sort ``input`` along ``dim`` (see :func:`sort`)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    return Tensor._wrap(_argsort(input._data, d, descending).astype(np.int64, copy=False))
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    """The ``k`` largest (or smallest) elements along ``dim``: ``(values, indices)``.
+
+    Example:
+        >>> retrograd.topk(retrograd.tensor([3.0, 1.0, 2.0]), 2)
+        torch.return_types.topk(values=tensor([3., 2.]), indices=tensor([0, 2]))
+    """
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    n = a.shape[d] if a.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError(f"selected index k out of range (k = {k}, size along dim {d} = {n})")
+    idx = _argsort(a, d, largest)
+    idx = idx[(slice(None),) * d + (slice(0, k),)] if a.ndim else idx
+    return return_types_topk(*_select(P.Topk, input, idx, d))
+
+
+def _kth_index(a: np.ndarray, k: int, dim: int) -> np.ndarray:
+    """Index of the k-th smallest (1-based) along ``dim``, keepdim-shaped."""
+    if not a.ndim:
+        return np.zeros((), np.int64)
+    order = _argsort(a, dim, False)
+    return order[(slice(None),) * dim + (slice(k - 1, k),)]
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+    """The ``k``-th smallest element along ``dim``: ``(values, indices)``.
+
+    Example:
+        >>> retrograd.kthvalue(retrograd.tensor([3.0, 1.0, 2.0]), 2)
+        torch.return_types.kthvalue(values=tensor(2.), indices=tensor(2))
+    """
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    n = a.shape[d] if a.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    idx = _kth_index(a, k, d)
+    return return_types_kthvalue(*_select(P.Kthvalue, input, idx, d, keepdim))
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """median(): the lower of the two middle values of all elements (ties share the
+    gradient); median(dim): ``(values, indices)`` along ``dim``. NaN propagates.
+
+    Example:
+        >>> retrograd.median(retrograd.tensor([1.0, 4.0, 2.0, 3.0]))
+        tensor(2.)
+    """
+    a = input._data
+    if dim is None:
+        return apply(P.MedianAll, input, dim=None, keepdim=False)
+    d = _wrap_dim(dim, a.ndim)
+    n = a.shape[d] if a.ndim else 1
+    if n == 0:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    idx = _kth_index(a, (n + 1) // 2, d)
+    if a.ndim and a.dtype.kind in "fc":
+        # a NaN in the slice is the median, at its first position
+        nan = np.isnan(a)
+        first = np.expand_dims(np.argmax(nan, axis=d), d)
+        idx = np.where(nan.any(axis=d, keepdims=True), first, idx)
+    return return_types_median(*_select(P.MedianDim, input, idx, d, keepdim))
+
+
+def _mode_index(a: np.ndarray, dim: int) -> np.ndarray:
+    """Most frequent value's last position along ``dim`` (smallest value among equals)."""
+    moved = np.moveaxis(a, dim, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    out = np.empty(rows.shape[0], np.int64)
+    for r, row in enumerate(rows):
+        values, counts = np.unique(row, return_counts=True)
+        value = values[np.argmax(counts)]
+        out[r] = np.flatnonzero(row == value)[-1]
+    return np.expand_dims(out.reshape(moved.shape[:-1]), dim)
+
+
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
+    """The most frequent value along ``dim`` (the smallest among equally frequent ones)
+    and its last index: ``(values, indices)``.
+
+    Example:
+        >>> retrograd.mode(retrograd.tensor([1.0, 2.0, 2.0, 1.0, 2.0]))
+        torch.return_types.mode(values=tensor(2.), indices=tensor(4))
+    """
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    if a.ndim and a.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+    idx = _mode_index(a, d) if a.ndim else np.zeros((), np.int64)
+    return return_types_mode(*_select(P.Mode, input, idx, d, keepdim))
+
+
+def _cum_index(a: np.ndarray, dim: int, better: Any) -> np.ndarray:
+    """Running arg-extreme along ``dim``; a tie moves the index to the later element."""
+    moved = np.moveaxis(a, dim, -1)
+    idx = np.zeros(moved.shape, np.int64)
+    best = moved[..., 0].copy() if moved.shape[-1] else moved[..., :0]
+    cur = np.zeros(moved.shape[:-1], np.int64)
+    for i in range(moved.shape[-1]):
+        x = moved[..., i]
+        take = better(x, best) | np.isnan(x) if a.dtype.kind == "f" else better(x, best)
+        take &= ~np.isnan(best) if a.dtype.kind == "f" else True
+        cur = np.where(take, i, cur)
+        best = np.where(take, x, best)
+        idx[..., i] = cur
+    return np.moveaxis(idx, -1, dim)
+
+
+def _cum_extreme(input: Tensor, dim: int, is_max: bool) -> Any:
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    if not a.ndim:
+        idx = np.zeros((), np.int64)
+    else:
+        idx = _cum_index(a, d, np.greater_equal if is_max else np.less_equal)
+    prim, rt = (P.Cummax, return_types_cummax) if is_max else (P.Cummin, return_types_cummin)
+    return rt(*_select(prim, input, idx, d))
+
+
+def cummax(input: Tensor, dim: int) -> Any:
+    """Running maximum along ``dim`` and where it was found: ``(values, indices)``.
+
+    Example:
+        >>> retrograd.cummax(retrograd.tensor([1.0, 3.0, 2.0]), 0).values
+        tensor([1., 3., 3.])
+    """
+    return _cum_extreme(input, dim, True)
+
+
+def cummin(input: Tensor, dim: int) -> Any:
+    """Running minimum along ``dim`` and where it was found: ``(values, indices)``."""
+    return _cum_extreme(input, dim, False)
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
+    """``(amin(input, dim), amax(input, dim))`` in one call.
+
+    Example:
+        >>> retrograd.aminmax(retrograd.tensor([1.0, 3.0, 2.0]))
+        torch.return_types.aminmax(min=tensor(1.), max=tensor(3.))
+    """
+    d = () if dim is None else dim
+    return return_types_aminmax(amin(input, d, keepdim), amax(input, d, keepdim))

@@ -512,3 +512,64 @@ class LinalgVectorNorm(Primitive):
             return ctx.out * 0
         tw = (t * w.conj()).real if w.is_complex() else t * w
         return tw.sum(_dims_of(x.ndim, p["dim"]), keepdim=p["keepdim"])
+
+
+# ------------------------------------------------------- selections: sort, topk, median
+class SelectAlong(Primitive):
+    """Values of ``a`` at ``idx`` along ``dim`` (indices chosen by sort, topk, kthvalue,
+    median, mode, cummax...): the gradient goes to the selected elements only."""
+
+    save_inputs = (1,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, idx: np.ndarray, dim: int,
+                keepdim: bool = True) -> np.ndarray:  # fmt: skip
+        ctx.in_shape = a.shape
+        if not a.ndim:
+            return a.copy()
+        out = np.take_along_axis(a, idx, axis=dim)
+        return out if keepdim else out.squeeze(dim)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any, *_: Any) -> tuple[Any, None]:
+        (idx,) = ctx.saved_tensors
+        if not ctx.in_shape:
+            return g, None
+        dim = ctx.params["dim"]
+        g = g if ctx.params.get("keepdim", True) else g.unsqueeze(dim)
+        return apply(ScatterAddZeros, g, idx, dim=dim, shape=ctx.in_shape), None
+
+    @classmethod
+    def jvp(cls, ctx: Ctx, t: Any, ti: Any) -> Any:
+        return apply(cls, t, ctx.inputs[1], **ctx.params)
+
+
+def _selector(name: str, node: str = "") -> type[SelectAlong]:
+    attrs = {"name": name, "node_name": node or name + "Backward0"}
+    return type(name, (SelectAlong,), attrs)
+
+
+Sort = _selector("Sort")
+Topk = _selector("Topk")
+Kthvalue = _selector("Kthvalue")
+MedianDim = _selector("Median", "MedianBackward1")
+Mode = _selector("Mode")
+Cummax = _selector("Cummax")
+Cummin = _selector("Cummin")
+
+
+def _lower_median(a: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    flat = np.sort(a, axis=None)
+    if not flat.size:  # PyTorch: nan, not an error
+        out = np.asarray(np.nan, a.dtype)
+    else:
+        out = flat[(flat.size - 1) // 2] if not np.isnan(flat[-1]) else flat[-1]
+    return np.asarray(out).reshape((1,) * a.ndim if keepdims else ())
+
+
+class MedianAll(Amax):
+    """median() of all elements (the lower of the two middle values): ties share the
+    gradient evenly, as PyTorch's evenly_distribute_backward."""
+
+    name = "Median"
+    reducer = staticmethod(_lower_median)
