@@ -273,6 +273,15 @@ ERRORS: dict[str, Callable[[Any, Any], Any]] = {
     "vmap-in-dims-type": lambda L, F: F.vmap(lambda a: a, in_dims="a")(_vec(L)),
     "vmap-no-inputs": lambda L, F: F.vmap(lambda: 1)(),
     "vmap-randomness": lambda L, F: F.vmap(lambda a: a, randomness="sometimes")(_vec(L)),
+    "jacfwd-randomness": lambda L, F: F.jacfwd(f1, randomness="sometimes")(_vec(L)),
+    "vmap-chunk-size": lambda L, F: F.vmap(lambda a: a, chunk_size=0)(_vec(L)),
+    "jacrev-chunk-size": lambda L, F: F.jacrev(f1, chunk_size=0)(_vec(L)),
+    "vmap-in-dim-float": lambda L, F: F.vmap(lambda a: a, in_dims=(1.5,))(_vec(L)),
+    "vmap-in-dims-list": lambda L, F: F.vmap(lambda a: a, in_dims=[0])(_vec(L)),
+    "jacrev-complex-input": lambda L, F: F.jacrev(lambda a: a.abs())(_vec(L) * 1j),
+    "jacrev-complex-output": lambda L, F: F.jacrev(lambda a: a * 1j)(_vec(L)),
+    "jacfwd-complex-input": lambda L, F: F.jacfwd(lambda a: a.abs())(_vec(L) * 1j),
+    "jacfwd-complex-output": lambda L, F: F.jacfwd(lambda a: (a, a * 1j))(_vec(L)),
 }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from .._tensor import Tensor
 from ..autograd import forward_ad as fwAD
 from ..autograd.grad_mode import enable_grad, is_grad_enabled
 from ._pytree import TreeSpec, tree_flatten, tree_unflatten
+from ._vmap import _check_randomness
 
 Argnums = int | tuple[int, ...]
 
@@ -63,6 +64,17 @@ def _check_tensors(leaves: list[Any]) -> None:
     for x in leaves:
         if not isinstance(x, Tensor):
             raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+
+
+def _error_if_complex(api: str, tree: Any, is_input: bool) -> None:
+    """jacrev and jacfwd take and give real tensors only, as in PyTorch."""
+    for idx, x in enumerate(tree_flatten(tree)[0]):
+        if isinstance(x, Tensor) and x.is_complex():
+            what = "inputs" if is_input else "outputs"
+            raise RuntimeError(
+                f"{api}: Expected all {what} to be real but received complex tensor at "
+                f"flattened input idx: {idx}"
+            )
 
 
 def _split_aux(out: Any, has_aux: bool, api: str) -> tuple[Any, Any]:
@@ -379,7 +391,11 @@ def jacrev(func: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = Fa
                 [0.0000, 0.5403]])
     """
 
+    if chunk_size is not None and chunk_size <= 0:
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _error_if_complex("jacrev", args, is_input=True)
         nums = _check_argnums(argnums, len(args))
         sel = _select(args, argnums, nums)
         primals = (sel,) if isinstance(argnums, int) else sel
@@ -391,6 +407,7 @@ def jacrev(func: Callable[..., Any], argnums: Argnums = 0, *, has_aux: bool = Fa
 
         res = vjp(f, *primals, has_aux=has_aux)
         outs, out_spec = tree_flatten(res[0])
+        _error_if_complex("jacrev", outs, is_input=False)
         rows = []
         for i, o in enumerate(outs):
             for k in range(o.numel()):
@@ -423,7 +440,10 @@ def jacfwd(func: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
                 [0., 4.]])
     """
 
+    _check_randomness(randomness)
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _error_if_complex("jacfwd", args, is_input=True)
         nums = _check_argnums(argnums, len(args))
         sel = _select(args, argnums, nums)
         prims, arg_spec = tree_flatten(sel)
@@ -439,6 +459,7 @@ def jacfwd(func: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
         for j, k in basis or [(-1, -1)]:
             tans = tuple(_one_hot(p, k) if m == j else zeros_like(p) for m, p in enumerate(prims))
             calls.append(jvp(f, tuple(prims), tans, has_aux=has_aux))
+            _error_if_complex("jacfwd", calls[-1][0], is_input=False)
         outs, out_spec = tree_flatten(calls[0][0])
         rows = [tree_flatten(c[1])[0] for c in calls] if basis else []
         jac = _assemble(_jac_tree(rows, outs, prims, True), out_spec, arg_spec)

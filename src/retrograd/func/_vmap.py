@@ -22,6 +22,14 @@ def _name(func: Any) -> str:
     return getattr(func, "__name__", repr(func))
 
 
+def _check_randomness(randomness: str) -> None:
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError(
+            "Only allowed values for randomness are 'error', 'different', or 'same'. "
+            f"Got {randomness}"
+        )
+
+
 def _batch_size(func: Any, in_dims: Any, leaves: list[Any], dims: list[Any]) -> int:
     """The common size of the mapped dimensions, after checking each in_dim."""
     sizes = []
@@ -30,7 +38,10 @@ def _batch_size(func: Any, in_dims: Any, leaves: list[Any], dims: list[Any]) -> 
             continue
         pre = f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>)"
         if not isinstance(d, int) or isinstance(d, bool):
-            raise ValueError(f"{pre}: in_dims must be int or None for each input, got {type(d)}.")
+            raise ValueError(
+                f"{pre}: Got in_dim={d} for an input but in_dim must be either an integer "
+                "dimension or None."
+            )
         if not isinstance(x, Tensor):
             raise ValueError(
                 f"{pre}: Got in_dim={d} for an input but the input is of type {type(x)}. We "
@@ -118,11 +129,9 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomne
         >>> vmap(retrograd.dot)(retrograd.ones(4, 3), retrograd.ones(4, 3))
         tensor([3., 3., 3., 3.])
     """
-    if randomness not in ("error", "different", "same"):
-        raise RuntimeError(
-            "Only allowed values for randomness are 'error', 'different', or 'same'. "
-            f"Got {randomness}"
-        )
+    if chunk_size is not None and chunk_size <= 0:
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})")
+    _check_randomness(randomness)
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         name = _name(func)
