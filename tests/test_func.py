@@ -159,6 +159,16 @@ def test_vjp_fn_can_be_called_many_times() -> None:
     assert_tree_close(out["rg"], out["torch"])
 
 
+def test_vjp_result_differentiates_back_to_a_cotangent_requiring_grad() -> None:
+    def run(lib: Any, F: Any) -> tuple:
+        ct = lib.tensor(A, requires_grad=True)
+        _, fn = F.vjp(lambda x: x.sin() * x, lib.tensor(A[::-1].copy()))
+        (g,) = fn(ct)
+        return g, lib.autograd.grad((g * g).sum(), ct)
+
+    assert_tree_close(run(*LIBS["rg"]), run(*LIBS["torch"]))
+
+
 # ---------------------------------------------------------------------- functional_call
 class RgLinear:
     """A stand-in module: parameters and a buffer reached by attribute, a submodule."""

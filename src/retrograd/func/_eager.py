@@ -196,7 +196,8 @@ def grad_and_value(func: Callable[..., Any], argnums: Argnums = 0,
                     f"got tensor with {out.dim()} dims. Maybe you wanted to use the vjp or "
                     "jacrev APIs instead?"
                 )
-            gs = _grads([out], ins, [None], create_graph=record)
+            # the backward needs recording only if something outside can differentiate it
+            gs = _grads([out], ins, [None], create_graph=record and _reaches_outside(out, fresh))
         g = tree_unflatten([_unwrap(x, fresh) for x in gs], spec)
         value = _unwrap(out, fresh)
         if has_aux:
@@ -266,6 +267,8 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
         out, aux = _split_aux(out, has_aux, "vjp(f, *primals)")
     outs, out_spec = tree_flatten(out)
     _check_outputs(outs, "vjp(f, *primals)")
+    # the backward needs recording only if something outside can differentiate it
+    outside = record and any(_reaches_outside(o, fresh) for o in outs)
 
     def vjp_fn(cotangents: Any, retain_graph: bool = True,
                create_graph: bool | None = None) -> tuple[Any, ...]:  # fmt: skip
@@ -276,8 +279,11 @@ def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
                 f"outputs to the function. cotangents: {ct_spec.pprint()}, primal output: "
                 f"{out_spec.pprint()}"
             )
-        cg = is_grad_enabled() if create_graph is None else create_graph
-        gs = _grads(outs, ins, cts, create_graph=cg)
+        if create_graph is None:
+            create_graph = is_grad_enabled() and (
+                outside or any(isinstance(c, Tensor) and c.requires_grad for c in cts)
+            )
+        gs = _grads(outs, ins, cts, create_graph=create_graph)
         return tree_unflatten([_unwrap(g, fresh) for g in gs], spec)
 
     res = (_unwrap_tree(out, fresh), vjp_fn)
