@@ -1,6 +1,11 @@
 """Forward-mode AD: dual tensors carry a tangent per open level; every primitive's ``jvp``
 rule pushes tangents through as the forward runs.
 
+Levels nest (PyTorch allows one at a time; ``torch.func.jvp`` nests its own): each has a
+fresh id, a rule runs with its own level switched off, so a tangent computed at an inner
+level carries the outer levels' tangents and second derivatives come out without
+perturbation confusion. ``retrograd.func.jvp`` opens one level per call.
+
 Example:
     >>> import retrograd.autograd.forward_ad as fwAD
     >>> with fwAD.dual_level():
