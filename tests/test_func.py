@@ -159,6 +159,27 @@ def test_vjp_fn_can_be_called_many_times() -> None:
     assert_tree_close(out["rg"], out["torch"])
 
 
+def test_per_sample_gradients_and_hessians() -> None:
+    """The torch.func idiom: vmap over grad / hessian of a loss of a parameter dict."""
+    w, b = RNG.standard_normal((2, 3)), RNG.standard_normal(2)
+    xs, ys = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 2))
+
+    def run(lib: Any, F: Any) -> tuple:
+        params = {"w": lib.tensor(w), "b": lib.tensor(b)}
+
+        def loss(p: Any, x: Any, y: Any) -> Any:
+            pred = (x.unsqueeze(0) @ p["w"].T).squeeze(0) + p["b"]
+            return ((pred - y) ** 2).mean()
+
+        x, y = lib.tensor(xs), lib.tensor(ys)
+        per_sample = F.vmap(F.grad(loss), in_dims=(None, 0, 0))(params, x, y)
+        hess = F.vmap(F.hessian(loss, argnums=1), in_dims=(None, 0, 0))(params, x, y)
+        jac = F.jacfwd(F.vmap(lambda x: F.grad(loss, argnums=1)(params, x, y[0])))(x)
+        return per_sample, hess, jac
+
+    assert_tree_close(run(*LIBS["rg"]), run(*LIBS["torch"]))
+
+
 def test_vjp_result_differentiates_back_to_a_cotangent_requiring_grad() -> None:
     def run(lib: Any, F: Any) -> tuple:
         ct = lib.tensor(A, requires_grad=True)
