@@ -204,3 +204,46 @@ def test_lstsq_rank_and_solution_of_a_rank_deficient_matrix() -> None:
     theirs = torch.linalg.lstsq(torch.from_numpy(a), torch.from_numpy(b), driver="gelsd")
     assert_close(ours.solution, theirs.solution)
     assert int(ours.rank) == int(theirs.rank) == 1
+
+
+def test_det_gradient_at_singular_and_nearly_singular_matrices() -> None:
+    rank2 = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 1.0]])
+    a = np.stack([np.eye(3) * 2, rank2, rank2 + 1e-9, np.zeros((3, 3))])
+    grads = []
+    for lib in (rg, torch):
+        x = lib.from_numpy(a.copy()).requires_grad_()
+        (g,) = lib.autograd.grad(lib.linalg.det(x).sum(), x)
+        grads.append(g)
+    assert_close(grads[0], grads[1])
+
+
+@pytest.mark.parametrize(
+    "name, shapes, kwargs",
+    [
+        ("tril_", [(3, 4)], dict(diagonal=-1)),
+        ("triu_", [(2, 3, 3)], dict(diagonal=1)),
+        ("addmm_", [(2, 4), (2, 3), (3, 4)], dict(beta=0.5, alpha=2)),
+        ("addmv_", [(2,), (2, 3), (3,)], {}),
+        ("addbmm_", [(2, 4), (3, 2, 3), (3, 3, 4)], {}),
+        ("baddbmm_", [(2, 2, 4), (2, 2, 3), (2, 3, 4)], dict(alpha=-1)),
+        ("addr_", [(3, 2), (3,), (2,)], {}),
+    ],
+)
+def test_in_place_forms_match_pytorch(name: str, shapes: Any, kwargs: Any) -> None:
+    results = []
+    for lib in (rg, torch):
+        leaves = [
+            (torch.from_numpy if lib is torch else rg.from_numpy)(
+                np.random.default_rng(i).standard_normal(s)
+            ).requires_grad_()
+            for i, s in enumerate(shapes)
+        ]
+        self = leaves[0] * 1.0
+        out = getattr(self, name)(*leaves[1:], **kwargs)
+        assert out is self
+        weights = lib.from_numpy(np.random.default_rng(9).standard_normal(shapes[0]))
+        grads = lib.autograd.grad((self * weights).sum(), leaves)
+        results.append((self.detach(), grads))
+    assert_close(results[0][0], results[1][0])
+    for a, b in zip(results[0][1], results[1][1]):
+        assert_close(a, b)

@@ -759,3 +759,25 @@ def slogdet(input: Tensor) -> Any:
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """``linalg.matrix_power``."""
     return linalg_matrix_power(input, n)
+
+
+# ------------------------------------------------------------------------ in place
+def _inplace(fn: Any, name: str) -> Any:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        from .inplace import apply_inplace
+
+        others = tuple(args) + tuple(kwargs.values())
+        return apply_inplace(self, lambda t: fn(t, *args, **kwargs), others, name)
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``; returns self."
+    return method
+
+
+tril_ = _inplace(tril, "tril")
+triu_ = _inplace(triu, "triu")
+addmm_ = _inplace(addmm, "addmm")
+addmv_ = _inplace(addmv, "addmv")
+addbmm_ = _inplace(addbmm, "addbmm")
+baddbmm_ = _inplace(baddbmm, "baddbmm")
+addr_ = _inplace(addr, "addr")

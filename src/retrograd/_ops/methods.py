@@ -164,6 +164,8 @@ _METHODS: dict[str, Any] = {
     "slogdet": L.slogdet, "logdet": L.logdet, "cholesky": L.cholesky,
     "cholesky_solve": L.cholesky_solve, "triangular_solve": L.triangular_solve, "svd": L.svd,
     "qr": L.qr, "pinverse": L.pinverse, "matrix_power": L.matrix_power,
+    "tril_": L.tril_, "triu_": L.triu_, "addmm_": L.addmm_, "addmv_": L.addmv_,
+    "addbmm_": L.addbmm_, "baddbmm_": L.baddbmm_, "addr_": L.addr_,
     # shapes and indexing
     "reshape": S.reshape, "view": S.view, "view_as": S.view_as, "reshape_as": S.reshape_as,
     "flatten": S.flatten, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,

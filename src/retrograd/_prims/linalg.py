@@ -247,7 +247,8 @@ class LinalgInvEx(Primitive):
 
 
 class LinalgDet(Primitive):
-    """det(A), for invertible A: the gradient is ``g conj(det) A⁻ᴴ``."""
+    """det(A): the gradient is ``g conj(det) A⁻ᴴ`` (zero at exactly singular A, as
+    PyTorch's)."""
 
     save_inputs = (0,)
     save_output = True
@@ -259,8 +260,15 @@ class LinalgDet(Primitive):
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:
         a, d = ctx.saved_tensors
-        c = g * d.conj() if d.is_complex() else g * d
-        return c.unsqueeze(-1).unsqueeze(-1) * _mh(apply(LinalgInvEx, a))
+        c = (g * d.conj() if d.is_complex() else g * d).unsqueeze(-1).unsqueeze(-1)
+        singular = d._data == 0
+        if singular.any():
+            # PyTorch's gradient at an exactly singular matrix is zero (c is 0 there): such
+            # matrices are swapped for the identity so the inverse exists
+            eye = np.eye(a.shape[-1], dtype=a._data.dtype)
+            keep = _core._Tensor._wrap(~singular[..., None, None] | np.zeros(a.shape, bool))
+            a = a.where(keep, _core._Tensor._wrap(eye))
+        return c * _mh(apply(LinalgInvEx, a))
 
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
