@@ -92,6 +92,10 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
         raise ValueError(
             f"Expected primal to be floating point or complex, but got: {tensor.dtype}"
         )
+    if not (tangent.is_floating_point() or tangent.is_complex()):
+        raise ValueError(
+            f"Expected tangent to be floating point or complex, but got: {tangent.dtype}"
+        )
     out = alias(tensor)
     fw = dict(tensor._fw) if tensor._fw else {}
     fw[lvl] = tangent.to(tensor.dtype) if tangent.dtype != tensor.dtype else tangent

@@ -319,8 +319,10 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
             "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals "
             f"with structure {spec} and tangents with structure {tspec}"
         )
-    _check_tensors(ps)
-    _check_tensors(ts)
+    for what, leaves in (("primals", ps), ("tangents", ts)):
+        for x in leaves:
+            if not isinstance(x, Tensor):
+                raise RuntimeError(f"{api}: Expected {what} to only contain Tensors, got {type(x)}")
     with fwAD.dual_level() as level:
         duals = [fwAD.make_dual(p, t, level=level) for p, t in zip(ps, ts)]
         out = func(*tree_unflatten(duals, spec))
