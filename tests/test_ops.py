@@ -349,7 +349,7 @@ NOT_DIFFERENTIABLE = {
     "bitwise_left_shift", "bitwise_right_shift", "isclose", "allclose", "equal", "isinf",
     "isfinite", "isposinf", "isneginf", "isreal",
     # integer results: indices
-    "argmax", "argmin", "nonzero", "argwhere",
+    "argmax", "argmin", "nonzero", "argwhere", "broadcast_shapes",
     # reductions and scans with integer or bool results (tests/test_reduce_extra.py)
     "argsort",
     # dtype, RNG, threading, printing and mode utilities

@@ -180,6 +180,7 @@ INTEGER_OPS: dict[str, Callable[[Any], Any]] = {
     )[0],  # fmt: skip
     "diff of bools": lambda lib: lib.diff(lib.tensor([True, False, False, True])),
     "roll of ints": lambda lib: lib.tensor([[1, 2, 3]]).roll(-1, 1),
+    "broadcast_shapes": lambda lib: lib.tensor(lib.broadcast_shapes((2, 1), 3, (1, 1, 3))),
     "gather with an int32 index": lambda lib: lib.tensor([[1, 2], [3, 4]]).gather(
         1, lib.tensor([[1], [0]], dtype=lib.int32)
     ),
@@ -293,6 +294,13 @@ ERRORS: dict[str, tuple[Callable[[Any], Any], str]] = {
         lambda lib: lib.meshgrid(lib.zeros(2, 2), indexing="ij"), "Expected 0D or 1D"),
     "meshgrid indexing": (
         lambda lib: lib.meshgrid(lib.zeros(2), indexing="ab"), "indexing must be one of"),
+    "broadcast_shapes mismatch": (
+        lambda lib: lib.broadcast_shapes((2, 1), (3, 2)),
+        "Attempting to broadcast a dimension of length 3 at -2! Mismatching argument at index 1 "
+        "had (3, 2); but expected shape should be broadcastable to [2, 2]"),
+    "hsplit uneven": (lambda lib: lib.zeros(2, 3).hsplit(2), "is not divisible by the split_size"),
+    "vsplit 1-d": (lambda lib: lib.zeros(3).vsplit(1), "at least 2 dimension"),
+    "dsplit 2-d": (lambda lib: lib.zeros(2, 3).dsplit(1), "at least 3 dimension"),
     "unfold size": (lambda lib: lib.zeros(5).unfold(0, 6, 1), "maximum size"),
     "unfold step": (lambda lib: lib.zeros(5).unfold(0, 2, 0), "must be > 0"),
     "as_strided out of bounds": (
@@ -348,6 +356,7 @@ NAMED: dict[str, Callable[[Any, Any], Any]] = {
     "flip": lambda lib, x: x.flip(0),
     "unbind": lambda lib, x: x.reshape(2, 3).unbind(1)[2],
     "split_with_sizes": lambda lib, x: x.split([2, 4])[1],
+    "hsplit": lambda lib, x: x.hsplit(2)[1],
 }
 
 
@@ -408,3 +417,28 @@ def test_scatter_reduce_prod_forward_mode_by_finite_differences(include_self: bo
 
     assert gradcheck(fn, (x, s), check_forward_ad=True)
     assert gradgradcheck(fn, (x, s), check_fwd_over_rev=True)
+
+
+# ------------------------------------------------------------------ documentation
+DOCUMENTED = (
+    "unflatten movedim broadcast_tensors repeat tile repeat_interleave hstack vstack dstack "
+    "split chunk tensor_split fliplr flipud roll rot90 scatter scatter_add scatter_reduce "
+    "index_select index_add index_copy index_fill index_put masked_select masked_scatter take "
+    "take_along_dim argwhere meshgrid as_strided unfold diff cdist atleast_1d atleast_2d "
+    "atleast_3d column_stack hsplit vsplit dsplit broadcast_shapes"
+).split()
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_docstring_examples_print_what_they_show(name: str) -> None:
+    import doctest
+
+    from retrograd._ops import shape_ops
+
+    fn = getattr(shape_ops, name)
+    assert "Args:" in fn.__doc__ and "Returns:" in fn.__doc__
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in doctest.DocTestFinder().find(fn, name, globs={"retrograd": rg}):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted and not result.failed

@@ -185,6 +185,7 @@ _METHODS: dict[str, Any] = {
     "scatter_": S.scatter_, "scatter_add_": S.scatter_add_, "scatter_reduce_": S.scatter_reduce_,
     "index_add_": S.index_add_, "index_copy_": S.index_copy_, "index_fill_": S.index_fill_,
     "index_put_": S.index_put_, "masked_scatter_": S.masked_scatter_,
+    "hsplit": S.hsplit, "vsplit": S.vsplit, "dsplit": S.dsplit,
     # conversion and construction
     "to": _to, "contiguous": _contiguous, "cpu": lambda self, memory_format=None: self,
     "float": _cast(_dtype.float32), "double": _cast(_dtype.float64),

@@ -801,6 +801,189 @@ def _stack_list(tensors: Any, op: str, n: int) -> list[Tensor]:
     return [_atleast(x, n) for x in _tensor_list(tensors, op)]
 
 
+def _atleast_each(tensors: tuple[Any, ...], n: int) -> Any:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(_atleast(check_tensor(x, f"atleast_{n}d"), n) for x in tensors[0])
+    if len(tensors) == 1:
+        return _atleast(check_tensor(tensors[0], f"atleast_{n}d"), n)
+    return tuple(_atleast(check_tensor(x, f"atleast_{n}d"), n) for x in tensors)
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least 1 dim (a 0-d one becomes shape (1,)).
+
+    Args:
+        *tensors: tensors, or one list of them.
+
+    Returns:
+        The tensor (itself when it has a dim already), or a tuple for several.
+
+    Example::
+
+        >>> retrograd.atleast_1d(retrograd.tensor(2.0))
+        tensor([2.])
+    """
+    return _atleast_each(tensors, 1)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least 2 dims: () -> (1, 1), (k,) -> (1, k).
+
+    Args:
+        *tensors: tensors, or one list of them.
+
+    Returns:
+        The tensor (itself when it has 2 dims already), or a tuple for several.
+
+    Example::
+
+        >>> retrograd.atleast_2d(retrograd.zeros(3)).shape
+        retrograd.Size([1, 3])
+    """
+    return _atleast_each(tensors, 2)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least 3 dims: () -> (1, 1, 1), (k,) -> (1, k, 1),
+    (j, k) -> (j, k, 1).
+
+    Args:
+        *tensors: tensors, or one list of them.
+
+    Returns:
+        The tensor (itself when it has 3 dims already), or a tuple for several.
+
+    Example::
+
+        >>> retrograd.atleast_3d(retrograd.zeros(2, 3)).shape
+        retrograd.Size([2, 3, 1])
+    """
+    return _atleast_each(tensors, 3)
+
+
+def column_stack(tensors: Any) -> Tensor:
+    """Stack as columns: 0-d and 1-d tensors become (n, 1) columns, then ``hstack``.
+
+    Args:
+        tensors: a non-empty sequence of tensors.
+
+    Returns:
+        A new tensor.
+
+    Example::
+
+        >>> retrograd.column_stack([retrograd.zeros(3), retrograd.ones(3)]).shape
+        retrograd.Size([3, 2])
+    """
+    ts = _tensor_list(tensors, "column_stack")
+    return hstack([reshape(x, (x._data.size, 1)) if x._data.ndim <= 1 else x for x in ts])
+
+
+row_stack = vstack
+
+
+def _directional_split(op: str, input: Tensor, ios: Any, d: int, least: int) -> tuple[Tensor, ...]:
+    if input._data.ndim < least:
+        raise RuntimeError(
+            f"torch.{op} requires a tensor with at least {least} dimension, but got a tensor "
+            f"with {input._data.ndim} dimensions!"
+        )
+    if isinstance(ios, int):
+        n = input._data.shape[d]
+        if ios <= 0 or n % ios:
+            raise RuntimeError(
+                f"torch.{op} attempted to split along dimension {d}, but the size of the "
+                f"dimension {n} is not divisible by the split_size {ios}!"
+            )
+    return tensor_split(input, ios, d)
+
+
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """``tensor_split`` along dim 1 (dim 0 for a 1-D tensor); sections must divide evenly.
+
+    Args:
+        input: a tensor of at least 1 dim.
+        indices_or_sections: a number of equal sections, or the indices to split before.
+
+    Returns:
+        A tuple of views.
+
+    Example::
+
+        >>> [p.shape for p in retrograd.zeros(2, 4).hsplit(2)]
+        [retrograd.Size([2, 2]), retrograd.Size([2, 2])]
+    """
+    d = 0 if input._data.ndim == 1 else 1
+    return _directional_split("hsplit", input, indices_or_sections, d, 1)
+
+
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """``tensor_split`` along dim 0 of a tensor of at least 2 dims.
+
+    Args:
+        input: a tensor of at least 2 dims.
+        indices_or_sections: a number of equal sections, or the indices to split before.
+
+    Returns:
+        A tuple of views.
+
+    Example::
+
+        >>> len(retrograd.zeros(4, 2).vsplit([1]))
+        2
+    """
+    return _directional_split("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """``tensor_split`` along dim 2 of a tensor of at least 3 dims.
+
+    Args:
+        input: a tensor of at least 3 dims.
+        indices_or_sections: a number of equal sections, or the indices to split before.
+
+    Returns:
+        A tuple of views.
+
+    Example::
+
+        >>> retrograd.zeros(1, 2, 4).dsplit(2)[1].shape
+        retrograd.Size([1, 2, 2])
+    """
+    return _directional_split("dsplit", input, indices_or_sections, 2, 3)
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape tensors of the given shapes would broadcast to.
+
+    Args:
+        *shapes: shapes (sequences of ints) or single ints.
+
+    Returns:
+        A ``Size``.
+
+    Example::
+
+        >>> retrograd.broadcast_shapes((2, 1), (3,))
+        retrograd.Size([2, 3])
+    """
+    ss = [(int(s),) if isinstance(s, (int, np.integer)) else tuple(int(v) for v in s)
+          for s in shapes]  # fmt: skip
+    n = max((len(s) for s in ss), default=0)
+    out = [1] * n
+    for k, s in enumerate(ss):
+        for i in range(1, len(s) + 1):
+            if s[-i] != 1 and out[-i] not in (1, s[-i]):
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {s[-i]} at {-i}! "
+                    f"Mismatching argument at index {k} had {s}; but expected shape should be "
+                    f"broadcastable to {out}"
+                )
+            if s[-i] != 1:
+                out[-i] = s[-i]
+    return Size(out)
+
+
 def _pieces(input: Tensor, d: int, sizes: Sequence[int], prim: Any) -> tuple[Tensor, ...]:
     out, start = [], 0
     lead = (slice(None),) * d
