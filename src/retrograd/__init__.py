@@ -13,6 +13,7 @@ from . import (
     _ops,  # noqa: F401  (attaches the Tensor methods)
     func,
     linalg,
+    optim,
 )
 from ._device import device
 from ._dtype import (
