@@ -14,6 +14,7 @@ from . import (
     func,
     linalg,
     optim,
+    utils,
 )
 from ._device import device
 from ._dtype import (
