@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import retrograd as rg
 from _torch_compare import assert_close
@@ -442,3 +444,78 @@ def test_docstring_examples_print_what_they_show(name: str) -> None:
         runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.attempted and not result.failed
+
+
+# ------------------------------------------------------------------ property tests
+@st.composite
+def shape_calls(draw: st.DrawFn) -> tuple[tuple[int, ...], str, Callable[[Any, Any], Any]]:
+    """A shape and a random splitting, moving, rolling, repeating or windowing call on it."""
+    shape = tuple(draw(st.lists(st.integers(0, 4), min_size=1, max_size=4)))
+    nd = len(shape)
+    d = draw(st.integers(-nd, nd - 1))
+    n = shape[d]
+    kind = draw(st.sampled_from(["split", "split_sizes", "chunk", "tensor_split",
+                                 "tensor_split_indices", "movedim", "roll", "repeat",
+                                 "unfold", "diff", "rot90"]))  # fmt: skip
+    if kind == "split":
+        size = draw(st.integers(1, 5))
+        return shape, kind, lambda lib, x: x.split(size, d)
+    if kind == "split_sizes":
+        cuts = sorted(draw(st.lists(st.integers(0, n), max_size=3)))
+        sizes = [b - a for a, b in zip([0, *cuts], [*cuts, n])]
+        return shape, kind, lambda lib, x: x.split(sizes, d)
+    if kind == "chunk":
+        k = draw(st.integers(1, 5))
+        return shape, kind, lambda lib, x: x.chunk(k, d)
+    if kind == "tensor_split":
+        k = draw(st.integers(1, 5))
+        return shape, kind, lambda lib, x: x.tensor_split(k, d)
+    if kind == "tensor_split_indices":
+        idx = draw(st.lists(st.integers(0, 6), max_size=3))
+        return shape, kind, lambda lib, x: x.tensor_split(idx, d)
+    if kind == "movedim":
+        src = draw(st.permutations(range(nd)))[: draw(st.integers(0, nd))]
+        dst = draw(st.permutations(range(nd)))[: len(src)]
+        return shape, kind, lambda lib, x: x.movedim(tuple(src), tuple(dst))
+    if kind == "roll":
+        s = draw(st.integers(-7, 7))
+        dims = draw(st.sampled_from([None, d]))
+        return shape, kind, lambda lib, x: x.roll(s, dims)
+    if kind == "repeat":
+        reps = draw(st.lists(st.integers(0, 3), min_size=nd, max_size=nd + 2))
+        return shape, kind, lambda lib, x: x.repeat(*reps)
+    if kind == "unfold":
+        size = draw(st.integers(0, n))
+        step = draw(st.integers(1, 3))
+        return shape, kind, lambda lib, x: x.unfold(d, size, step)
+    if kind == "diff":
+        k = draw(st.integers(0, 3))
+        return shape, kind, lambda lib, x: x.diff(k, d)
+    assume(nd >= 2)
+    k = draw(st.integers(-5, 5))
+    dims = draw(st.permutations(range(nd)))[:2]
+    return shape, kind, lambda lib, x: x.rot90(k, dims)
+
+
+@given(call=shape_calls(), seed=st.integers(0, 2**16))
+@settings(deadline=None)
+def test_random_shape_calls_match_pytorch_in_values_and_gradients(call: Any, seed: int) -> None:
+    shape, kind, fn = call
+    rng = np.random.default_rng(seed)
+    arr = rng.standard_normal(shape)
+    res = {}
+    for lib in LIBS:
+        x = lib.from_numpy(arr.copy()).requires_grad_()
+        outs = fn(lib, x)
+        outs = list(outs) if isinstance(outs, tuple) else [outs]
+        weights = [lib.from_numpy(np.cos(np.arange(o.numel())).reshape(tuple(o.shape)))
+                   for o in outs]  # fmt: skip
+        total = sum((o * w).sum() for o, w in zip(outs, weights))
+        (g,) = lib.autograd.grad(total, x, allow_unused=True) if outs else (None,)
+        res[lib] = (outs, g)
+    (ours, g), (theirs, tg) = res[rg], res[torch]
+    assert len(ours) == len(theirs), kind
+    for o, t in zip(ours, theirs):
+        assert_close(o, t)
+    if tg is not None:
+        assert_close(g, tg)
