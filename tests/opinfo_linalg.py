@@ -464,3 +464,44 @@ op_db_linalg += [
         tol=DECOMP_TOL,
     ),
 ]
+
+op_db_linalg += [
+    OpInfo(
+        "linalg_multi_dot",
+        lambda lib, *ts: lib.linalg.multi_dot(ts),
+        lambda m: [
+            S(m(3), m(3, 5), m(5, 2), m(2, 4), m(4), desc="vector ends"),
+            S(m(2, 3), m(3, 4), desc="two matrices"),
+            S(m(4, 2), m(2, 5), m.T(5, 1), desc="transposed view"),
+        ],
+        covers=("linalg.multi_dot",),
+        complex=True,
+    ),
+    OpInfo(
+        "chain_matmul",
+        lambda lib, *ts: _quiet("chain_matmul")(lib, *ts),
+        lambda m: [S(m(2, 3), m(3, 4), m(4, 2)), S(m(2, 3), desc="one matrix")],
+        complex=True,
+    ),
+    OpInfo(
+        "linalg_vecdot",
+        lambda lib, x, y, **k: lib.linalg.vecdot(x, y, **k),
+        lambda m: [S(m(2, 3), m(3)), S(m(3, 2), m(3, 2), dim=0)],
+        covers=("linalg.vecdot",),
+        complex=True,
+    ),
+    OpInfo(
+        "linalg_diagonal",
+        lambda lib, x, **k: lib.linalg.diagonal(x, **k),
+        lambda m: [S(m(2, 3, 4)), S(m(3, 4), offset=1)],
+        covers=("linalg.diagonal",),
+        complex=True,
+    ),
+    OpInfo(
+        "linalg_matmul",
+        lambda lib, a, b: lib.linalg.matmul(a, b),
+        lambda m: [S(m(2, 3), m(3)), S(m(2, 2, 3), m(3, 2))],
+        covers=("linalg.matmul",),
+        complex=True,
+    ),
+]

@@ -53,6 +53,9 @@ def raises_like_pytorch(fn: Callable[[Any], Any], *shapes: tuple[int, ...]) -> s
         (lambda lib, a, b: lib.tensordot(a, b, 1), [(2, 3), (4, 3)], "size 3 in dim 1"),
         (lambda lib, a, b: lib.inner(a, b), [(2, 3), (2,)], "last dimension must match"),
         (lambda lib, a: lib.diag(a), [(2, 2, 2)], "1D or 2D"),
+        (lambda lib, a: lib.linalg.multi_dot([a]), [(3,)], "at least 2 tensors"),
+        (lambda lib, a, b: lib.linalg.multi_dot([a, b]), [(2, 3, 3), (3, 3)], "first tensor"),
+        (lambda lib, a, b: lib.linalg.multi_dot([a, b]), [(3, 4), (3, 4)], "[3, 4] and [3, 4]"),
     ],
 )
 def test_bad_shapes_raise_pytorchs_error(fn: Any, shapes: Any, words: str) -> None:

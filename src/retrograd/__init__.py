@@ -204,6 +204,7 @@ from ._ops.linalg_ops import (
     addr,
     baddbmm,
     bmm,
+    chain_matmul,
     cholesky,
     cholesky_solve,
     cross,

@@ -781,3 +781,84 @@ addmv_ = _inplace(addmv, "addmv")
 addbmm_ = _inplace(addbmm, "addbmm")
 baddbmm_ = _inplace(baddbmm, "baddbmm")
 addr_ = _inplace(addr, "addr")
+
+
+# ------------------------------------------------------------ products of several
+def linalg_multi_dot(tensors: Any) -> Tensor:
+    """Product of a chain of matrices (the first may be a row vector, the last a column
+    vector), multiplied in the cheapest order."""
+    ts = list(tensors)
+    if len(ts) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(ts)}")
+    for i, t in enumerate(ts):
+        check_tensor(t, "multi_dot", f"tensors[{i}]")
+        allowed = (1, 2) if i in (0, len(ts) - 1) else (2,)
+        if t._data.ndim not in allowed:
+            which = "first" if i == 0 else ("last" if i == len(ts) - 1 else None)
+            raise RuntimeError(
+                f"multi_dot(): the {which} tensor must be 1D or 2D but got {t._data.ndim}D"
+                if which
+                else f"multi_dot(): tensor {i} must be 2D but got {t._data.ndim}D"
+            )
+    first, last = ts[0]._data.ndim == 1, ts[-1]._data.ndim == 1
+    mats = [ts[0].unsqueeze(0) if first else ts[0], *ts[1:-1]]
+    mats.append(ts[-1].unsqueeze(-1) if last else ts[-1])
+    for i in range(len(mats) - 1):
+        if mats[i]._data.shape[1] != mats[i + 1]._data.shape[0]:
+            raise RuntimeError(
+                f"multi_dot(): tensors {i} and {i + 1} with shapes "
+                f"{list(ts[i]._data.shape)} and {list(ts[i + 1]._data.shape)} cannot be "
+                "multiplied"
+            )
+    out = _chain(mats, _chain_order([m._data.shape[0] for m in mats] + [mats[-1]._data.shape[1]]),
+                 0, len(mats) - 1)  # fmt: skip
+    if first:
+        out = out.squeeze(0)
+    return out.squeeze(-1) if last else out
+
+
+def _chain_order(dims: list[int]) -> list[list[int]]:
+    """Where to split each sub-chain: the classic dynamic programme on multiplication
+    counts (dims[i] x dims[i + 1] is matrix i)."""
+    n = len(dims) - 1
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j], split[i][j] = min(
+                (cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k)
+                for k in range(i, j)
+            )
+    return split
+
+
+def _chain(mats: list[Tensor], split: list[list[int]], i: int, j: int) -> Tensor:
+    if i == j:
+        return mats[i]
+    k = split[i][j]
+    return mm(_chain(mats, split, i, k), _chain(mats, split, k + 1, j))
+
+
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """Deprecated PyTorch form of ``linalg.multi_dot`` (matrices only)."""
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return linalg_multi_dot(matrices)
+
+
+def linalg_vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """Dot product ``sum(conj(x) * y)`` along ``dim``; the inputs broadcast."""
+    check_tensor(x, "linalg.vecdot", "x")
+    check_tensor(y, "linalg.vecdot", "y")
+    return ((x.conj() if x.is_complex() else x) * y).sum(dim)
+
+
+def linalg_diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: N803
+    """``diagonal`` with the matrix dims last by default."""
+    return diagonal(A, offset, dim1, dim2)
+
+
+def linalg_matmul(input: Tensor, other: Tensor) -> Tensor:
+    """``matmul``."""
+    return matmul(input, other)
