@@ -13,6 +13,7 @@ from . import (
     _ops,  # noqa: F401  (attaches the Tensor methods)
     func,
     linalg,
+    nn,
     optim,
     utils,
 )
