@@ -362,3 +362,52 @@ def test_bad_input_raises_pytorchs_exception(case: str) -> None:
     if type(theirs.value) is not TypeError:  # argument-parsing messages are worded differently
         assert str(ours.value).split("\n")[0][:40] == str(theirs.value).split("\n")[0][:40], (
             ours.value, theirs.value)  # fmt: skip
+
+
+# ------------------------------------------- in-place comparisons, logical and bit ops
+COMPARISONS_INPLACE = ["eq_", "ne_", "not_equal_", "lt_", "less_", "le_", "less_equal_", "gt_",
+                       "greater_", "ge_", "greater_equal_"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", COMPARISONS_INPLACE)
+@pytest.mark.parametrize("other", ["tensor", "number"])
+def test_inplace_comparisons_write_the_left_dtype_with_a_zero_gradient(
+    name: str, other: str
+) -> None:
+    res = {}
+    for lib in (rg, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 1
+        getattr(y, name)(lib.tensor([1.0, 0.0, 3.5]) if other == "tensor" else 2.0)
+        (g,) = lib.autograd.grad(y.sum(), x)
+        res[lib] = (y.detach(), g, type(y.grad_fn).__name__ if lib is torch else y.grad_fn.name())
+    assert_close(res[rg][0], res[torch][0], rtol=0, atol=0)
+    assert not np.any(res[rg][1].numpy()) and not torch.any(res[torch][1])
+    assert res[rg][2] == res[torch][2]
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda t, o: t.logical_and_(o), lambda t, o: t.logical_or_(o),
+        lambda t, o: t.logical_xor_(o), lambda t, o: t.logical_not_(),
+        lambda t, o: t.bitwise_and_(o), lambda t, o: t.bitwise_or_(o),
+        lambda t, o: t.bitwise_xor_(o), lambda t, o: t.bitwise_not_(),
+        lambda t, o: t.__iand__(o), lambda t, o: t.__ior__(o), lambda t, o: t.__ixor__(o),
+        lambda t, o: t.negative_(), lambda t, o: t.absolute_(), lambda t, o: t.multiply_(o),
+        lambda t, o: t.subtract_(o), lambda t, o: t.clamp_min_(2), lambda t, o: t.clamp_max_(2),
+    ],
+)  # fmt: skip
+def test_inplace_logical_bitwise_and_alias_forms_match_pytorch(fn: Any) -> None:
+    ours, theirs = rg.tensor([5, 0, -3, 2]), torch.tensor([5, 0, -3, 2])
+    fn(ours, rg.tensor([1, 1, 0, 3]))
+    fn(theirs, torch.tensor([1, 1, 0, 3]))
+    assert_close(ours, theirs, rtol=0, atol=0)
+
+
+def test_inplace_division_aliases_match_pytorch() -> None:
+    for name in ("divide_", "true_divide_"):
+        ours, theirs = rg.tensor([5.0, -3.0]), torch.tensor([5.0, -3.0])
+        getattr(ours, name)(2.0)
+        getattr(theirs, name)(2.0)
+        assert_close(ours, theirs, rtol=0, atol=0)

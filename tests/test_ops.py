@@ -372,6 +372,7 @@ NOT_DIFFERENTIABLE_METHODS = NOT_DIFFERENTIABLE | {
     "__imul__", "__itruediv__", "__ipow__", "__setitem__",
     "__lshift__", "__rshift__", "__rlshift__", "__rrshift__", "__ifloordiv__", "__imod__",
     "__ilshift__", "__irshift__",
+    "__iand__", "__ior__", "__ixor__",
     # only reached when the left operand is not a tensor and defers to us
     "__rmatmul__",
 }  # fmt: skip

@@ -1025,3 +1025,27 @@ def _shift(left: bool) -> Any:
 
 bitwise_left_shift = _shift(True)
 bitwise_right_shift = _shift(False)
+
+
+# ------------------------------------------------------- comparisons written in place
+def _compare_into(name: str) -> Any:
+    """``input.eq_(other)`` and friends, as out-of-place ops for the in-place factory: the
+    comparison in the promoted dtype, its result in ``input``'s dtype."""
+
+    def op(input: Tensor, other: Any) -> Tensor:
+        (ta, tb), dt = promote(input, other)
+        if name not in ("eq", "ne") and dt.kind == "c":
+            raise _not_implemented(f"{name}_cpu", dt)
+        prim = P.COMPARE_INTO[name][0 if isinstance(other, Tensor) else 1]
+        try:
+            return apply_promoted(prim, dt, ta, tb, dtype=input._data.dtype)
+        except ValueError as e:
+            raise broadcast_error(e, ta, tb) from None
+
+    op.__name__ = f"_{name}_into"
+    return op
+
+
+_eq_into, _ne_into = _compare_into("eq"), _compare_into("ne")
+_lt_into, _le_into = _compare_into("lt"), _compare_into("le")
+_gt_into, _ge_into = _compare_into("gt"), _compare_into("ge")

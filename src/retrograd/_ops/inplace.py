@@ -237,6 +237,27 @@ trunc_ = fix_ = _inplace("trunc")
 frac_ = _inplace("frac")
 bitwise_left_shift_ = _inplace("bitwise_left_shift")
 bitwise_right_shift_ = _inplace("bitwise_right_shift")
+negative_ = neg_
+absolute_ = abs_
+divide_ = true_divide_ = div_
+multiply_ = mul_
+subtract_ = sub_
+clamp_min_ = _inplace("clamp_min")
+clamp_max_ = _inplace("clamp_max")
+logical_and_ = _inplace("logical_and")
+logical_or_ = _inplace("logical_or")
+logical_xor_ = _inplace("logical_xor")
+logical_not_ = _inplace("logical_not")
+bitwise_and_ = _inplace("bitwise_and")
+bitwise_or_ = _inplace("bitwise_or")
+bitwise_xor_ = _inplace("bitwise_xor")
+bitwise_not_ = _inplace("bitwise_not")
+eq_ = _inplace("_eq_into")
+ne_ = not_equal_ = _inplace("_ne_into")
+lt_ = less_ = _inplace("_lt_into")
+le_ = less_equal_ = _inplace("_le_into")
+gt_ = greater_ = _inplace("_gt_into")
+ge_ = greater_equal_ = _inplace("_ge_into")
 
 
 def fill_(self: Tensor, value: Any) -> Tensor:

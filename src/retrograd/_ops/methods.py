@@ -216,6 +216,15 @@ _METHODS: dict[str, Any] = {
     "round_": I.round_, "trunc_": I.trunc_, "fix_": I.fix_, "frac_": I.frac_,
     "bitwise_left_shift_": I.bitwise_left_shift_,
     "bitwise_right_shift_": I.bitwise_right_shift_,
+    "negative_": I.negative_, "absolute_": I.absolute_, "divide_": I.divide_,
+    "true_divide_": I.true_divide_, "multiply_": I.multiply_, "subtract_": I.subtract_,
+    "clamp_min_": I.clamp_min_, "clamp_max_": I.clamp_max_, "logical_and_": I.logical_and_,
+    "logical_or_": I.logical_or_, "logical_xor_": I.logical_xor_,
+    "logical_not_": I.logical_not_, "bitwise_and_": I.bitwise_and_,
+    "bitwise_or_": I.bitwise_or_, "bitwise_xor_": I.bitwise_xor_,
+    "bitwise_not_": I.bitwise_not_, "eq_": I.eq_, "ne_": I.ne_, "not_equal_": I.not_equal_,
+    "lt_": I.lt_, "less_": I.less_, "le_": I.le_, "less_equal_": I.less_equal_,
+    "gt_": I.gt_, "greater_": I.greater_, "ge_": I.ge_, "greater_equal_": I.greater_equal_,
     # operators
     "__add__": E.add_op, "__radd__": E.add_op, "__sub__": E.sub_op, "__rsub__": E._rsub_op,
     "__mul__": E.mul_op, "__rmul__": E.mul_op, "__truediv__": E.div_op,
@@ -234,6 +243,8 @@ _METHODS: dict[str, Any] = {
     "__rrshift__": _reflect(E.bitwise_right_shift),
     "__ifloordiv__": _iop(I.floor_divide_), "__imod__": _iop(I.remainder_),
     "__ilshift__": _iop(I.bitwise_left_shift_), "__irshift__": _iop(I.bitwise_right_shift_),
+    "__iand__": _iop(I.bitwise_and_), "__ior__": _iop(I.bitwise_or_),
+    "__ixor__": _iop(I.bitwise_xor_),
     "__getitem__": S.getitem, "__setitem__": I.setitem,
 }  # fmt: skip
 

@@ -1037,6 +1037,29 @@ def _trunc_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return q + ((a - q * b != 0) & ((a < 0) != (b < 0))).astype(q.dtype)
 
 
+class _CompareInto(_ZeroDerivative):
+    """A comparison written into a tensor of the left operand's dtype (``eq_``, ``lt_``...):
+    the result stays in the graph with a zero gradient, as PyTorch's EqBackward."""
+
+    ufunc: Any = None
+
+    @classmethod
+    def forward(cls, ctx: Ctx, a: np.ndarray, b: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        return np.asarray(cls.ufunc(a, b)).astype(dtype)
+
+
+# per comparison: (tensor other, number other), named as PyTorch's EqBackward1 / EqBackward0
+COMPARE_INTO = {
+    name: tuple(
+        type(name.capitalize(), (_CompareInto,),
+             {"ufunc": staticmethod(uf), "node_name": f"{name.capitalize()}Backward{k}"})
+        for k in (1, 0)
+    )
+    for name, uf in (("eq", np.equal), ("ne", np.not_equal), ("lt", np.less),
+                     ("le", np.less_equal), ("gt", np.greater), ("ge", np.greater_equal))
+}  # fmt: skip
+
+
 class DivMode(_ZeroDerivative):
     """div with rounding_mode 'trunc' or 'floor' (DivBackward2): a zero gradient."""
 
