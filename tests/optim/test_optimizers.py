@@ -298,7 +298,63 @@ def test_custom_optimizer_subclass_gets_hooks() -> None:
     assert p.tolist() == [0.5, 0.5] and seen == [1]
 
 
-def test_repr_lists_group_options() -> None:
-    opt = rg.optim.SGD([rg.ones(1, requires_grad=True)], lr=0.1)
-    text = repr(opt)
-    assert text.startswith("SGD (\nParameter Group 0\n") and "    lr: 0.1" in text
+def test_repr_matches_torch() -> None:
+    def groups(lib: Any) -> list[dict[str, Any]]:
+        return [{"params": [lib.ones(1, requires_grad=True)]},
+                {"params": [lib.ones(1, requires_grad=True)], "lr": 0.5}]  # fmt: skip
+
+    ours = rg.optim.SGD(groups(rg), lr=0.1, momentum=0.9)
+    theirs = torch.optim.SGD(groups(torch), lr=0.1, momentum=0.9)
+    assert repr(ours) == repr(theirs)
+
+
+def _lbfgs_run(lib: Any, steps: int = 3, **kwargs: Any) -> tuple:
+    x = lib.tensor(np.array([-1.5, 2.0, 0.5]), requires_grad=True)
+    opt = lib.optim.LBFGS([x], **kwargs)
+
+    def rosenbrock() -> Any:
+        opt.zero_grad()
+        loss = ((1 - x[:-1]) ** 2).sum() + 100 * ((x[1:] - x[:-1] ** 2) ** 2).sum()
+        loss.backward()
+        return loss
+
+    losses = [opt.step(rosenbrock).item() for _ in range(steps)]
+    return x, losses, opt.state[x]
+
+
+# float64: float32 rounding differences grow along Rosenbrock's curved valley, so the paths
+# are compared where both libraries' arithmetic is exact enough to stay together.
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(),
+        dict(history_size=3, max_iter=7),
+        dict(line_search_fn="strong_wolfe"),
+        dict(line_search_fn="strong_wolfe", history_size=3, max_iter=7, lr=0.5),
+    ],
+)
+def test_lbfgs_matches_torch(kwargs: dict[str, Any]) -> None:
+    x, losses, state = _lbfgs_run(rg, **kwargs)
+    tx, tlosses, tstate = _lbfgs_run(torch, **kwargs)
+    assert_close(x, tx, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(losses, tlosses, rtol=1e-6)
+    assert (state["func_evals"], state["n_iter"]) == (tstate["func_evals"], tstate["n_iter"])
+    assert set(state) == set(tstate)
+    assert_close(state["d"], tstate["d"], rtol=1e-5, atol=1e-7)
+    assert len(state["old_dirs"]) == len(tstate["old_dirs"])
+
+
+def test_lbfgs_rejects_groups_and_unknown_line_search() -> None:
+    a, b = rg.ones(1, requires_grad=True), rg.ones(1, requires_grad=True)
+    with pytest.raises(ValueError, match="doesn't support per-parameter options"):
+        rg.optim.LBFGS([{"params": [a]}, {"params": [b]}])
+    opt = rg.optim.LBFGS([a], line_search_fn="armijo")
+
+    def closure() -> rg.Tensor:
+        opt.zero_grad()
+        loss = (a**2).sum()
+        loss.backward()
+        return loss
+
+    with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
+        opt.step(closure)
