@@ -145,6 +145,50 @@ def mode_samples(m: Maker) -> list[Sample]:
     ]
 
 
+def nan_samples(m: Maker) -> list[Sample]:
+    nans = [[1.5, np.nan, 2.0], [np.nan, np.nan, np.nan], [0.5, -1.0, 0.25]]
+    return reduce_samples(m) + [
+        S(m.of(nans), desc="NaNs (edges: no finite differences)", edge=True),
+        S(m.of(nans), 1, desc="a row of NaNs", edge=True),
+        S(m.of(nans), 0, keepdim=True, edge=True),
+    ]
+
+
+def logcumsumexp_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m(2, 3, 4), 1),
+        S(m(2, 3, 4), -1),
+        S(m(), 0, desc="0-d"),
+        S(m.T(3, 4), 0, desc="transposed view"),
+        S(m(0, 3), 1, desc="empty"),
+        S(
+            m.of([[800.0, 0.0, -800.0], [1.0, 700.0, 2.0]]),
+            1,
+            desc="large magnitudes",
+            differs={
+                "test_forward_ad_matches_pytorch": "PyTorch's tangent of out[1, 0] underflows "
+                "to 1e-290 where the exact value is the input tangent; ours is exact"
+            },
+        ),
+    ]
+
+
+def quantile_samples(m: Maker) -> list[Sample]:
+    qs = Arg(np.array([0.0, 0.3, 0.5, 1.0], m.dtype), requires_grad=False)
+    return [
+        S(m.no_ties(2, 3, 4), 0.4),
+        S(m.no_ties(2, 3, 4), qs, dim=1),
+        S(m.no_ties(3, 4), 0.25, dim=0, keepdim=True),
+        S(m.no_ties(3, 4), qs, keepdim=True),
+        S(m.no_ties(5), 0.6, interpolation="lower"),
+        S(m.no_ties(5), 0.6, interpolation="higher"),
+        S(m.no_ties(3, 5), qs, dim=-1, interpolation="midpoint"),
+        S(m.no_ties(3, 4), qs, dim=-1, interpolation="nearest"),
+        S(m.no_ties(), 0.5, desc="0-d"),
+        S(m.of([[1.0, np.nan, 2.0], [0.5, 2.0, 1.0]]), qs, dim=1, desc="NaN", edge=True),
+    ]
+
+
 op_db_reduce: list[OpInfo] = [
     OpInfo("softmax", _alias("softmax"), softmax_samples),
     OpInfo("softmax_method", _method("softmax"), softmax_samples, covers=("softmax",)),
@@ -268,5 +312,25 @@ op_db_reduce: list[OpInfo] = [
     ),
     OpInfo(
         "aminmax_method", _method("aminmax"), lambda m: [S(m.no_ties(3, 4))], covers=("aminmax",)
+    ),
+    OpInfo("nansum", _alias("nansum"), nan_samples),
+    OpInfo("nansum_method", _method("nansum"), lambda m: nan_samples(m)[-2:], covers=("nansum",)),
+    OpInfo("nanmean", _alias("nanmean"), nan_samples),
+    OpInfo(
+        "nanmean_method", _method("nanmean"), lambda m: nan_samples(m)[-2:], covers=("nanmean",)
+    ),
+    OpInfo("logcumsumexp", _alias("logcumsumexp"), logcumsumexp_samples),
+    OpInfo(
+        "logcumsumexp_method",
+        _method("logcumsumexp"),
+        lambda m: logcumsumexp_samples(m)[:2],
+        covers=("logcumsumexp",),
+    ),
+    OpInfo("quantile", _alias("quantile"), quantile_samples),
+    OpInfo(
+        "quantile_method",
+        _method("quantile"),
+        lambda m: quantile_samples(m)[:2],
+        covers=("quantile",),
     ),
 ]

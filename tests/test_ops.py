@@ -351,7 +351,7 @@ NOT_DIFFERENTIABLE = {
     # integer results: indices
     "argmax", "argmin", "nonzero", "argwhere", "broadcast_shapes",
     # reductions and scans with integer or bool results (tests/test_reduce_extra.py)
-    "argsort",
+    "argsort", "all", "any", "count_nonzero", "bincount", "histc", "unique",
     # dtype, RNG, threading, printing and mode utilities
     "can_cast", "promote_types", "result_type", "get_default_dtype", "set_default_dtype",
     "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",

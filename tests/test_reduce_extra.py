@@ -169,3 +169,69 @@ def test_median_ties_share_the_gradient_and_median_dim_picks_one() -> None:
             x = lib.tensor([1.0, 2.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
             got.append(lib.autograd.grad(lib_fn(lib, x), x)[0])
         assert_close(*got)
+
+
+BOOLS = [[1, 0, 2], [0, 0, 3]]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "bool", "float32"])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda lib, x: lib.all(x),
+        lambda lib, x: lib.any(x, 1),
+        lambda lib, x: x.all(0, keepdim=True),
+        lambda lib, x: x.any((0, 1)),
+        lambda lib, x: lib.count_nonzero(x),
+        lambda lib, x: lib.count_nonzero(x, (0,)),
+        lambda lib, x: x.count_nonzero(-1),
+        lambda lib, x: lib.unique(x),
+        lambda lib, x: lib.unique(x, return_inverse=True, return_counts=True),
+        lambda lib, x: x.unique(dim=1, return_inverse=True),
+    ],
+)
+def test_bool_and_integer_reductions_match_pytorch(fn: Any, dtype: str) -> None:
+    ours, theirs = both(fn, BOOLS, dtype)
+    for o, t in zip(
+        ours if isinstance(ours, tuple) else (ours,),
+        theirs if isinstance(theirs, tuple) else (theirs,),
+    ):
+        assert_close(o, t)
+
+
+def test_bincount_and_histc_match_pytorch() -> None:
+    cases = [
+        (lambda lib, x: lib.bincount(x), [1, 1, 3], "int64"),
+        (lambda lib, x: lib.bincount(x, minlength=6), [1, 1, 3], "int64"),
+        (lambda lib, x: x.bincount(x.double() * 0.5), [1, 1, 3], "int64"),
+        (lambda lib, x: lib.bincount(x, x.float()), [0, 2, 2], "uint8"),
+        (lambda lib, x: lib.histc(x, bins=4), [1.0, 2.0, 1.0, 4.0], "float32"),
+        (lambda lib, x: x.histc(4, 0, 3), [1.0, 2.0, 1.0, 4.0, -1.0], "float64"),
+        (lambda lib, x: lib.histc(x, bins=3), [2.0, 2.0], "float64"),
+    ]
+    for fn, values, dtype in cases:
+        ours, theirs = both(fn, values, dtype)
+        assert_close(ours, theirs)
+
+
+def test_bincount_and_histc_bad_inputs_are_errors() -> None:
+    raises_like_torch(lambda lib, x: lib.bincount(x), [-1], "int64")
+    raises_like_torch(lambda lib, x: lib.bincount(x), [[1]], "int64")
+    raises_like_torch(lambda lib, x: lib.bincount(x), [1.0])
+    raises_like_torch(lambda lib, x: lib.histc(x, bins=2), [1, 2], "int64")
+
+
+def test_nan_reductions_of_integers() -> None:
+    ours, theirs = both(lambda lib, x: lib.nansum(x, 1), BOOLS, "int32")
+    assert_close(ours, theirs)
+    raises_like_torch(lambda lib, x: lib.nanmean(x), BOOLS, "int64")
+
+
+def test_quantile_and_logcumsumexp_bad_inputs_are_errors() -> None:
+    raises_like_torch(lambda lib, x: lib.logcumsumexp(x, 0), [1, 2], "int64")
+    assert "range [0, 1]" in raises_like_torch(lambda lib, x: lib.quantile(x, 1.5), [1.0, 2.0])
+    raises_like_torch(lambda lib, x: lib.quantile(x, 0.5), [1, 2], "int64")
+    raises_like_torch(lambda lib, x: lib.quantile(x, 0.5), [])
+    raises_like_torch(lambda lib, x: lib.quantile(x, x.reshape(1, 2) * 0), [1.0, 2.0])
+    raises_like_torch(lambda lib, x: lib.quantile(x, 0.5, interpolation="cubic"), [1.0, 2.0])
+    raises_like_torch(lambda lib, x: lib.quantile(x, x[:1].float()), [1.0, 2.0])

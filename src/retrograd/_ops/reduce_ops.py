@@ -57,7 +57,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
 
 def _check_nonempty(input: Tensor, op: str, d: tuple[int, ...] | None) -> None:
     shape = input._data.shape
-    if input._data.size == 0 and (d is None or any(shape[i] == 0 for i in d) or not shape):
+    if input._data.size == 0 and (d is None or 0 in [shape[i] for i in d] or not shape):
         raise IndexError(
             f"{op}(): Expected reduction dim to be specified for input.numel() == 0. "
             "Specify the reduction dim with the 'dim' argument."
@@ -584,3 +584,229 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
     """
     d = () if dim is None else dim
     return return_types_aminmax(amin(input, d, keepdim), amax(input, d, keepdim))
+
+
+# ------------------------------------------------------------- NaN-ignoring reductions
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """:func:`sum` with NaNs counted as zero (their gradient is 0).
+
+    Example:
+        >>> retrograd.nansum(retrograd.tensor([1.0, float("nan"), 2.0]))
+        tensor(3.)
+    """
+    if input._data.dtype.kind not in "fcV":
+        return sum(input, dim, keepdim, dtype=dtype)
+    d = _dims(dim, input._data.ndim)
+    return _apply_acc(P.Nansum, input, dtype, dim=d, keepdim=keepdim)
+
+
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+            dtype: Any = None) -> Tensor:  # fmt: skip
+    """:func:`mean` of the non-NaN elements (NaN where all are NaN).
+
+    Example:
+        >>> retrograd.nanmean(retrograd.tensor([1.0, float("nan"), 2.0]))
+        tensor(1.5000)
+    """
+    from .elementwise_ops import isnan, logical_not
+
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind not in "fcV":
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype but got "
+            f"{input.dtype.name.capitalize()}"
+        )
+    count = sum(logical_not(isnan(input)), dim, keepdim)
+    return nansum(input, dim, keepdim) / count
+
+
+# ---------------------------------------------------------- bool and integer results
+def _bool_reduce(fn: Any, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    a = input._data
+    d = _dims(dim, a.ndim)
+    out = fn(a != 0, axis=d, keepdims=keepdim)
+    # as in PyTorch, uint8 inputs give uint8 results (a legacy of masks)
+    return Tensor._wrap(np.asarray(out, np.uint8 if a.dtype == np.uint8 else bool))
+
+
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether every element (over ``dim``) is non-zero.
+
+    Example:
+        >>> retrograd.all(retrograd.tensor([True, False]))
+        tensor(False)
+    """
+    return _bool_reduce(np.all, input, dim, keepdim)
+
+
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether some element (over ``dim``) is non-zero.
+
+    Example:
+        >>> retrograd.any(retrograd.tensor([True, False]))
+        tensor(True)
+    """
+    return _bool_reduce(np.any, input, dim, keepdim)
+
+
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """The number of non-zero elements (over ``dim``), as int64.
+
+    Example:
+        >>> retrograd.count_nonzero(retrograd.tensor([0.0, 1.0, 2.0]))
+        tensor(2)
+    """
+    a = input._data
+    return Tensor._wrap(np.asarray(np.count_nonzero(a, axis=_dims(dim, a.ndim)), np.int64))
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """Counts of each value of a 1-D non-negative integer tensor (or sums of ``weights``).
+
+    Example:
+        >>> retrograd.bincount(retrograd.tensor([1, 1, 3]))
+        tensor([0, 2, 0, 1])
+    """
+    a = input._data
+    if a.dtype.kind not in "biu":
+        raise NotImplementedError(
+            f'"bincount_cpu" not implemented for {input.dtype.name.capitalize()}'
+        )
+    if a.ndim != 1 or (a.size and a.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return Tensor._wrap(np.bincount(a, minlength=minlength).astype(np.int64))
+    w = weights._data
+    if w.shape != a.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    out_dt = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+    return Tensor._wrap(np.bincount(a, w, minlength=minlength).astype(out_dt))
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Histogram of ``bins`` equal bins over [min, max] (the data's range when both are 0);
+    elements outside are ignored.
+
+    Example:
+        >>> retrograd.histc(retrograd.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3)
+        tensor([0., 2., 1., 0.])
+    """
+    a = input._data
+    if a.dtype.kind not in "fV":
+        raise NotImplementedError(
+            f'"histogram_cpu" not implemented for {input.dtype.name.capitalize()}'
+        )
+    if bins <= 0:
+        raise RuntimeError(f"torch.histc: bins must be > 0, but got {bins} for dimension 0")
+    lo, hi = float(min), float(max)
+    if lo == hi and a.size:
+        lo, hi = float(a.min()), float(a.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError(f"torch.histc: max must be larger than min: min={lo}, max={hi}")
+    counts, _ = np.histogram(a[~np.isnan(a)], bins=bins, range=(lo, hi))
+    return Tensor._wrap(counts.astype(a.dtype))
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: int | None = None) -> Any:  # fmt: skip
+    """The distinct values (sorted), optionally with each element's index into them and
+    their counts; with ``dim``, the distinct slices along it.
+
+    Example:
+        >>> retrograd.unique(retrograd.tensor([3, 1, 3]))
+        tensor([1, 3])
+    """
+    a = input._data
+    axis = None if dim is None else _wrap_dim(dim, a.ndim)
+    vals, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
+    out = [Tensor._wrap(vals)]
+    if return_inverse:
+        shape = a.shape if axis is None else (a.shape[axis],)
+        out.append(Tensor._wrap(inverse.reshape(shape).astype(np.int64)))
+    if return_counts:
+        out.append(Tensor._wrap(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """Running ``log(cumsum(exp(input)))`` along ``dim``, without overflow.
+
+    Example:
+        >>> retrograd.logcumsumexp(retrograd.tensor([0.0, 0.0]), 0)
+        tensor([0.0000, 0.6931])
+    """
+    if input._data.dtype.kind not in "fcV":
+        raise NotImplementedError(
+            f'"logcumsumexp" not implemented for {input.dtype.name.capitalize()}: use a '
+            "floating dtype"
+        )
+    return apply(P.Logcumsumexp, input, dim=_wrap_dim(dim, input._data.ndim))
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile_positions(q: np.ndarray, n: int, interpolation: str) -> tuple[Any, Any, Any]:
+    """Indices below and above each quantile's rank among ``n`` sorted values, and the
+    weight of the one above."""
+    rank = q * (n - 1)
+    lo, hi = np.floor(rank), np.ceil(rank)
+    if interpolation == "lower":
+        hi = lo
+    elif interpolation == "higher":
+        lo = hi
+    elif interpolation == "nearest":
+        lo = hi = np.round(rank)  # half to even, as torch.round
+    weight = {"linear": rank - lo, "midpoint": np.where(hi > lo, 0.5, 0.0)}.get(interpolation)
+    return lo.astype(np.int64), hi.astype(np.int64), weight
+
+
+def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:  # fmt: skip
+    """The ``q``-quantiles of ``input`` (all elements, or along ``dim``); a 1-D ``q`` puts
+    its dimension first. A NaN in a slice makes its quantiles NaN.
+
+    Example:
+        >>> retrograd.quantile(retrograd.tensor([1.0, 2.0, 3.0, 4.0]), 0.5)
+        tensor(2.5000)
+    """
+    if input._data.dtype.kind not in "f":
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor) and q._data.dtype != input._data.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    qa = np.asarray(q._data if isinstance(q, Tensor) else q, np.float64)
+    if qa.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if qa.size and (np.isnan(qa).any() or qa.min() < 0 or qa.max() > 1):
+        raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(
+            "quantile() interpolation must be one of linear, lower, higher, midpoint or "
+            f"nearest, but got {interpolation}"
+        )
+    x = input.reshape(-1) if dim is None else input
+    d = 0 if dim is None else _wrap_dim(dim, x._data.ndim)
+    if x._data.ndim == 0:
+        x, d = x.reshape(1), 0
+    if x._data.shape[d] == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    nd = x._data.ndim
+    s = sort(x, d).values.permute([i for i in range(nd) if i != d] + [d])
+    n = s._data.shape[-1]
+    lo, hi, w = _quantile_positions(qa.reshape(-1), n, interpolation)
+    rows = s._data.shape[:-1] + (lo.size,)
+    has_nan = np.isnan(s._data).any(-1, keepdims=True)  # a NaN (sorted last) is the answer
+    lo_i = Tensor._wrap(np.where(has_nan, n - 1, np.broadcast_to(lo, rows)))
+    hi_i = Tensor._wrap(np.where(has_nan, n - 1, np.broadcast_to(hi, rows)))
+    from .shape_ops import gather
+
+    out = gather(s, -1, lo_i)
+    if w is not None:
+        out = out + (gather(s, -1, hi_i) - out) * Tensor._wrap(w.astype(s._data.dtype))
+    if keepdim:
+        out = out.reshape((1,) * input._data.ndim + (lo.size,)) if dim is None else out.unsqueeze(d)
+    out = out.permute([out._data.ndim - 1] + list(range(out._data.ndim - 1)))
+    return out.squeeze(0) if qa.ndim == 0 else out

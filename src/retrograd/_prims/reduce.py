@@ -573,3 +573,71 @@ class MedianAll(Amax):
 
     name = "Median"
     reducer = staticmethod(_lower_median)
+
+
+class Nansum(Primitive):
+    """sum with NaNs as zeros; the gradient is ``grad * (x == x)`` as in PyTorch (so a
+    non-finite incoming gradient stays visible at NaN positions: 0 * inf is nan)."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None, keepdim: bool,
+                dtype: np.dtype | None = None) -> np.ndarray:  # fmt: skip
+        return np.asarray(np.nansum(a, axis=dim, keepdims=keepdim, dtype=dtype))
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        p = ctx.params
+        return _restore(g, a.shape, p["dim"], p["keepdim"]) * (a == a).to(g.dtype)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        a, p = ctx.inputs[0], ctx.params
+        dims = _dims_of(a.ndim, p["dim"])
+        return (t * (a == a).to(t.dtype)).sum(dims, keepdim=p["keepdim"])
+
+
+class Logcumsumexp(Primitive):
+    """Running log-sum-exp (``np.logaddexp.accumulate``: no overflow). Each derivative
+    d out_i / d x_k = exp(x_k - out_i) for k <= i, formed as a matrix along ``dim``."""
+
+    save_inputs = (0,)
+    save_output = True
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, dim: int) -> np.ndarray:
+        if not a.ndim:
+            return a.copy()
+        with quiet():
+            return np.logaddexp.accumulate(a, axis=dim)
+
+    @staticmethod
+    def _jacobian(x: Any, out: Any, dim: int) -> Any:
+        """J[..., k, i] = d out_i / d x_k, with ``dim`` moved last."""
+        from .._ops.elementwise_ops import where
+        from .._tensor import Tensor
+
+        xs, outs = x.transpose(dim, -1), out.transpose(dim, -1)
+        n = xs.shape[-1]
+        upper = Tensor._wrap(np.triu(np.ones((n, n), bool)))
+        # masked before exp: x_k - out_i for k > i may overflow exp
+        return where(upper, xs.unsqueeze(-1) - outs.unsqueeze(-2), -np.inf).exp()
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        x, out = ctx.saved_tensors
+        dim = ctx.params["dim"]
+        if not x.ndim:
+            return g
+        jac = Logcumsumexp._jacobian(x, out, dim)
+        return (jac * g.transpose(dim, -1).unsqueeze(-2)).sum(-1).transpose(dim, -1)
+
+    @staticmethod
+    def jvp(ctx: Ctx, t: Any) -> Any:
+        x, dim = ctx.inputs[0], ctx.params["dim"]
+        if not x.ndim:
+            return t
+        jac = Logcumsumexp._jacobian(x, ctx.out, dim)
+        return (jac * t.transpose(dim, -1).unsqueeze(-1)).sum(-2).transpose(dim, -1)
