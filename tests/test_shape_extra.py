@@ -183,6 +183,10 @@ INTEGER_OPS: dict[str, Callable[[Any], Any]] = {
     "diff of bools": lambda lib: lib.diff(lib.tensor([True, False, False, True])),
     "roll of ints": lambda lib: lib.tensor([[1, 2, 3]]).roll(-1, 1),
     "broadcast_shapes": lambda lib: lib.tensor(lib.broadcast_shapes((2, 1), 3, (1, 1, 3))),
+    "gather from a 0-d tensor": lambda lib: lib.tensor(2.5).gather(0, lib.tensor(0)),
+    "gather from a 1-d tensor with a 0-d index": lambda lib: lib.tensor([2.5, 1.0]).gather(
+        0, lib.tensor(1)
+    ),
     "gather with an int32 index": lambda lib: lib.tensor([[1, 2], [3, 4]]).gather(
         1, lib.tensor([[1], [0]], dtype=lib.int32)
     ),
@@ -303,6 +307,27 @@ ERRORS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "hsplit uneven": (lambda lib: lib.zeros(2, 3).hsplit(2), "is not divisible by the split_size"),
     "vsplit 1-d": (lambda lib: lib.zeros(3).vsplit(1), "at least 2 dimension"),
     "dsplit 2-d": (lambda lib: lib.zeros(2, 3).dsplit(1), "at least 3 dimension"),
+    "gather out of range": (
+        lambda lib: lib.zeros(3).gather(0, lib.tensor([5])),
+        "index 5 is out of bounds for dimension 0 with size 3"),
+    "gather negative": (
+        lambda lib: lib.zeros(3).gather(0, lib.tensor([-1])),
+        "index -1 is out of bounds for dimension 0 with size 3"),
+    "gather dims": (
+        lambda lib: lib.zeros(3, 2).gather(0, lib.tensor([1])),
+        "Index tensor must have the same number of dimensions as input tensor"),
+    "gather size": (
+        lambda lib: lib.zeros(2, 2).gather(0, lib.tensor([[1, 1, 1]])),
+        "Size does not match at dimension 1 expected index [1, 3] to be no larger than self "
+        "[2, 2] apart from dimension 0"),
+    "take_along_dim negative": (
+        lambda lib: lib.zeros(3).take_along_dim(lib.tensor([-1])), "out of bounds"),
+    "index_add negative": (
+        lambda lib: lib.zeros(3).index_add(0, lib.tensor([-1]), lib.ones(1)),
+        "index out of range in self"),
+    "index_copy negative": (
+        lambda lib: lib.zeros(3).index_copy(0, lib.tensor([-1]), lib.ones(1)),
+        "index_copy_(): index -1 is out of bounds for dimension 0 with size 3"),
     "unfold size": (lambda lib: lib.zeros(5).unfold(0, 6, 1), "maximum size"),
     "unfold step": (lambda lib: lib.zeros(5).unfold(0, 2, 0), "must be > 0"),
     "as_strided out of bounds": (
@@ -427,7 +452,7 @@ DOCUMENTED = (
     "split chunk tensor_split fliplr flipud roll rot90 scatter scatter_add scatter_reduce "
     "index_select index_add index_copy index_fill index_put masked_select masked_scatter take "
     "take_along_dim argwhere meshgrid as_strided unfold diff cdist atleast_1d atleast_2d "
-    "atleast_3d column_stack hsplit vsplit dsplit broadcast_shapes"
+    "atleast_3d column_stack hsplit vsplit dsplit broadcast_shapes gather"
 ).split()
 
 

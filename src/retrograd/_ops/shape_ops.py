@@ -460,9 +460,45 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
 
 
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    d = _wrap_dim(dim, input._data.ndim)
+    """The values of ``input`` along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]``
+    for dim 0, likewise along other dims.
+
+    Args:
+        input: the tensor.
+        dim: the dim ``index`` runs along.
+        index: an int64 or int32 tensor of ``input``'s number of dims, no larger than
+            ``input`` off ``dim``.
+
+    Returns:
+        A new tensor of ``index``'s shape.
+
+    Example::
+
+        >>> retrograd.tensor([[1.0, 2.0], [3.0, 4.0]]).gather(1, retrograd.tensor([[1], [0]]))
+        tensor([[2.],
+                [3.]])
+    """
+    shape = input._data.shape
+    d = _wrap_dim(dim, len(shape))
+    check_tensor(index, "gather", "index")
     if index._data.dtype not in (np.int64, np.int32):
         raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+    idx = index._data
+    if idx.ndim != len(shape) and not (idx.ndim <= 1 and len(shape) <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for k, (i, n) in enumerate(zip(idx.shape, shape)):
+        if k != d and i > n:
+            raise RuntimeError(
+                f"Size does not match at dimension {k} expected index {list(idx.shape)} to be no "
+                f"larger than self {list(shape)} apart from dimension {d}"
+            )
+    n = shape[d] if shape else 1
+    bad = idx[(idx < 0) | (idx >= n)]
+    if bad.size:
+        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {d} with size {n}")
+    if not shape or not idx.ndim:  # a 0-d input or index: gather as 1-d, then drop the dim
+        out = apply(P.Gather, reshape(input, (-1,)), Tensor._wrap(idx.reshape(-1)), dim=0)
+        return reshape(out, idx.shape)
     return apply(P.Gather, input, index, dim=d)
 
 
@@ -1441,6 +1477,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
         tensor([2., 0., 0.])
     """
     d, idx = _dim_index("index_add", input, dim, index, "il")
+    if (idx < 0).any():
+        raise IndexError("index out of range in self")
     _index_source_check("index_add", input, d, idx, source)
     return apply(P.IndexAdd, input, source, idx=idx, dim=d, alpha=alpha)
 
@@ -1485,6 +1523,10 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
             f"index_copy_(): Expected a long tensor for index, but got {index.dtype}"
         )
     d, idx = _dim_index("index_copy_", input, dim, index, "l")
+    if (idx < 0).any():
+        n = input._data.shape[d] if input._data.ndim else 1
+        raise IndexError(f"index_copy_(): index {idx[idx < 0][0]} is out of bounds for dimension "
+                         f"{d} with size {n}")  # fmt: skip
     _index_source_check("index_copy", input, d, idx, source)
     return apply(P.IndexCopy, input, source, idx=(slice(None),) * d + (idx,), basic=False)
 
