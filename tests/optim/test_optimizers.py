@@ -358,3 +358,16 @@ def test_lbfgs_rejects_groups_and_unknown_line_search() -> None:
 
     with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
         opt.step(closure)
+
+
+def test_differentiable_steps_are_refused_clearly() -> None:
+    with pytest.raises(NotImplementedError, match="differentiable=True is not supported"):
+        rg.optim.Adam([rg.ones(2, requires_grad=True)], differentiable=True)
+
+
+def test_adagrad_state_exists_before_the_first_step_as_in_torch() -> None:
+    p, q = rg.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    ours = rg.optim.Adagrad([p], initial_accumulator_value=0.5).state_dict()
+    theirs = torch.optim.Adagrad([q], initial_accumulator_value=0.5).state_dict()
+    assert set(ours["state"][0]) == set(theirs["state"][0]) == {"step", "sum"}
+    assert_close(ours["state"][0]["sum"], theirs["state"][0]["sum"])

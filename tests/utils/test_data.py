@@ -167,6 +167,8 @@ def test_iterable_dataset_rejects_shuffle_and_samplers() -> None:
         (dict(batch_sampler=[[0]], drop_last=True), "batch_sampler option is mutually exclusive"),
         (dict(batch_size=None, drop_last=True), "batch_size=None option disables auto-batching"),
         (dict(num_workers=-1), "num_workers option should be non-negative"),
+        (dict(prefetch_factor=2), "prefetch_factor option could only be specified"),
+        (dict(persistent_workers=True), "persistent_workers option needs num_workers > 0"),
     ],
 )
 def test_dataloader_option_errors_match_torch(kwargs: dict[str, Any], pattern: str) -> None:
@@ -300,3 +302,10 @@ def test_training_loop_consumes_a_shuffled_loader() -> None:
         opt.step()
         seen += xb.shape[0]
     assert seen == 10 and w.grad is not None
+
+
+def test_num_workers_loads_the_same_batches_in_process() -> None:
+    ours = rdata.DataLoader(_xy(rg), batch_size=3, num_workers=2, persistent_workers=True)
+    theirs = tdata.DataLoader(_xy(torch), batch_size=3)
+    for a, b in zip(ours, theirs, strict=True):
+        assert_same_batch(a, b)

@@ -80,6 +80,12 @@ class Optimizer:
             cls.step = _with_step_hooks(step)  # type: ignore[method-assign]
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
+        if defaults.get("differentiable"):
+            # PyTorch then records the update in the autograd graph; ours run under no_grad
+            raise NotImplementedError(
+                f"{type(self).__name__}: differentiable=True is not supported; retrograd's "
+                "optimizer steps are not differentiable (they run under no_grad)"
+            )
         self.defaults = defaults
         self._optimizer_step_pre_hooks: HookDict = HookDict()
         self._optimizer_step_post_hooks: HookDict = HookDict()

@@ -73,6 +73,7 @@ class DataLoader:
             )
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
+        _check_worker_options(num_workers, prefetch_factor, persistent_workers)
         self.dataset = dataset
         self.num_workers = num_workers
         self.pin_memory = pin_memory
@@ -172,3 +173,19 @@ def _check_iterable_options(shuffle: Any, sampler: Any, batch_sampler: Any) -> N
             "DataLoader with IterableDataset: expected unspecified batch_sampler option, "
             f"but got batch_sampler={batch_sampler}"
         )
+
+
+def _check_worker_options(
+    num_workers: int, prefetch_factor: int | None, persistent_workers: bool
+) -> None:
+    """PyTorch's checks, kept so that settings PyTorch rejects are rejected here too."""
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError(
+            "prefetch_factor option could only be specified in multiprocessing."
+            "let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor "
+            "to None."
+        )
+    if prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError("prefetch_factor option should be non-negative")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("persistent_workers option needs num_workers > 0")
