@@ -109,6 +109,9 @@ def test_linear_matches_torch() -> None:
     nb, tnb = nn.Linear(4, 2, bias=False), tnn.Linear(4, 2, bias=False)
     assert nb.bias is None and repr(nb) == repr(tnb)
     compare(nb, tnb, randn(3, 4).astype(np.float32), tol=1e-5)
+    assert nn.Linear(2, 2, dtype=rg.float64, device="cpu").weight.dtype == rg.float64
+    with pytest.raises(RuntimeError, match="CPU only"):
+        nn.Linear(2, 2, device="cuda")
 
 
 def test_linear_wrong_feature_size_names_the_layer() -> None:

@@ -314,6 +314,10 @@ def test_to_dtype_keeps_parameter_objects(nets) -> None:
     assert ours.steps.dtype == rg.int64  # integer buffers are left alone
     with pytest.raises(TypeError, match="only accepts floating point or complex dtypes"):
         ours.to(rg.int32)
+    assert ours.to("cpu") is ours and ours.to(device="cpu", dtype=rg.float64) is ours
+    assert w.dtype == rg.float64
+    with pytest.raises(RuntimeError, match="CPU only"):
+        ours.to("cuda")
 
 
 def _run_hooks(mod, lib) -> tuple[np.ndarray, np.ndarray]:
@@ -423,3 +427,26 @@ def test_parameter_list_and_dict() -> None:
     assert repr(pd) == repr(tpd).replace("torch", "retrograd")
     assert isinstance(pd["a"], nn.Parameter) and list(pd.keys()) == ["a"]
     assert list(dict(pd.named_parameters())) == ["a"]
+
+
+def test_short_training_loop_matches_torch_step_by_step() -> None:
+    torch.manual_seed(1)
+    theirs = tnn.Sequential(tnn.Linear(4, 8), tnn.Tanh(), tnn.Dropout(0.0), tnn.Linear(8, 3))
+    ours = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Dropout(0.0), nn.Linear(8, 3))
+    ours.load_state_dict(from_torch_state(theirs.state_dict()))
+    r = np.random.default_rng(0)
+    x, y = r.standard_normal((16, 4)).astype(np.float32), r.integers(0, 3, 16)
+    for _ in range(5):
+        loss = nn.CrossEntropyLoss()(ours(rg.tensor(x)), rg.tensor(y))
+        tloss = tnn.CrossEntropyLoss()(theirs(torch.tensor(x)), torch.tensor(y))
+        np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-5)
+        ours.zero_grad()
+        theirs.zero_grad()
+        loss.backward()
+        tloss.backward()
+        with rg.no_grad(), torch.no_grad():
+            for p, tp in zip(ours.parameters(), theirs.parameters(), strict=True):
+                p -= 0.5 * p.grad
+                tp -= 0.5 * tp.grad
+    for k, v in theirs.state_dict().items():
+        np.testing.assert_allclose(ours.state_dict()[k].numpy(), v.numpy(), rtol=1e-4, atol=1e-6)

@@ -277,7 +277,7 @@ class PReLU(Module):
         self.num_parameters = num_parameters
         self.init = init
         dt = dtype if dtype is not None else _rg.get_default_dtype()
-        self.weight = Parameter(_rg.full((num_parameters,), init, dtype=dt))
+        self.weight = Parameter(_rg.full((num_parameters,), init, dtype=dt, device=device))
 
     def reset_parameters(self) -> None:
         from .. import init

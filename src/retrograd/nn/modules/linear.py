@@ -24,8 +24,8 @@ class Identity(Module):
         return input
 
 
-def _factory(dtype: Any) -> dict[str, Any]:
-    return {"dtype": dtype if dtype is not None else _rg.get_default_dtype()}
+def _factory(device: Any, dtype: Any) -> dict[str, Any]:
+    return {"device": device, "dtype": dtype if dtype is not None else _rg.get_default_dtype()}
 
 
 class Linear(Module):
@@ -51,9 +51,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_rg.empty((out_features, in_features), **_factory(dtype)))
+        self.weight = Parameter(_rg.empty((out_features, in_features), **_factory(device, dtype)))
         if bias:
-            self.bias = Parameter(_rg.empty(out_features, **_factory(dtype)))
+            self.bias = Parameter(_rg.empty(out_features, **_factory(device, dtype)))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -98,9 +98,9 @@ class Bilinear(Module):
         self.in2_features = in2_features
         self.out_features = out_features
         shape = (out_features, in1_features, in2_features)
-        self.weight = Parameter(_rg.empty(shape, **_factory(dtype)))
+        self.weight = Parameter(_rg.empty(shape, **_factory(device, dtype)))
         if bias:
-            self.bias = Parameter(_rg.empty(out_features, **_factory(dtype)))
+            self.bias = Parameter(_rg.empty(out_features, **_factory(device, dtype)))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

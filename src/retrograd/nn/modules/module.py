@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ... import _dtype
+from ..._ops.creation import _check_device
 from ..._tensor import Tensor
 from ...autograd import no_grad
 from ...autograd.graph import HookDict, RemovableHandle, add_hook
@@ -91,6 +92,8 @@ class Module:
 
     # ------------------------------------------------------------------ calling
     def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        if not (self._forward_pre_hooks or self._forward_hooks):
+            return self.forward(*args, **kwargs)  # the common case, called once per layer
         for hid, hook in list(self._forward_pre_hooks.items()):
             if hid in self._forward_pre_hooks_with_kwargs:
                 res = hook(self, args, kwargs)
@@ -436,13 +439,15 @@ class Module:
         """``to(dtype)``, ``to(device)``, ``to(tensor)``: cast floating-point and complex
         parameters and buffers (integer ones are left alone)."""
         dtype = kwargs.pop("dtype", None)
-        kwargs.pop("device", None)
+        _check_device(kwargs.pop("device", None))
         kwargs.pop("non_blocking", None)
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
             elif isinstance(a, _dtype.dtype):
                 dtype = a
+            else:
+                _check_device(a)
         if kwargs:
             raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
         if dtype is None:
@@ -476,6 +481,10 @@ class Module:
         return self._cast_floats(_dtype.bfloat16)
 
     def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        _check_device("cuda")
         return self
 
     # ------------------------------------------------------------------ state
