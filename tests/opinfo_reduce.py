@@ -113,6 +113,10 @@ def matrix_norm_samples(m: Maker) -> list[Sample]:
         S(m.no_ties(2, 3, 4), INF, dim=(0, 2)),
         S(m.no_ties(3, 4), -INF),
         S(m.no_ties(2, 3, 4), "fro", dim=(-1, 0), keepdim=True),
+        S(m.no_ties(3, 4), "nuc"),
+        S(m.no_ties(2, 3, 4), "nuc", dim=(0, 2), keepdim=True),
+        S(m.no_ties(2, 4, 3), 2),
+        S(m.no_ties(3, 3), -2, keepdim=True),
     ]
 
 
@@ -246,7 +250,14 @@ op_db_reduce: list[OpInfo] = [
         matrix_norm_samples,
         covers=("linalg.matrix_norm",),
     ),
-    OpInfo("norm", _alias("norm"), lambda m: vector_norm_samples(m)[:4] + [S(m(3, 4), "fro")]),
+    OpInfo(
+        "norm",
+        _alias("norm"),
+        lambda m: (
+            vector_norm_samples(m)[:4]
+            + [S(m(3, 4), "fro"), S(m.no_ties(2, 3, 4), "nuc", dim=(1, 2))]
+        ),
+    ),
     OpInfo(
         "norm_method",
         _method("norm"),

@@ -235,3 +235,7 @@ def test_quantile_and_logcumsumexp_bad_inputs_are_errors() -> None:
     raises_like_torch(lambda lib, x: lib.quantile(x, x.reshape(1, 2) * 0), [1.0, 2.0])
     raises_like_torch(lambda lib, x: lib.quantile(x, 0.5, interpolation="cubic"), [1.0, 2.0])
     raises_like_torch(lambda lib, x: lib.quantile(x, x[:1].float()), [1.0, 2.0])
+
+
+def test_matrix_norm_of_an_unknown_order_is_an_error() -> None:
+    assert "Order 3" in raises_like_torch(lambda lib, x: lib.linalg.matrix_norm(x, 3), [[1.0]])

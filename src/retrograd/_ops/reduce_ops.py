@@ -348,8 +348,9 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
 
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
                 dtype: Any = None) -> Tensor:  # fmt: skip
-    """The matrix norm of ``A`` over the two dims ``dim``: 'fro' (Frobenius), 1 / -1
-    (max / min column sum of |A|), inf / -inf (max / min row sum of |A|).
+    """The matrix norm of ``A`` over the two dims ``dim``: 'fro' (Frobenius), 'nuc' (sum
+    of singular values), 2 / -2 (largest / smallest singular value), 1 / -1 (max / min
+    column sum of |A|), inf / -inf (max / min row sum of |A|).
 
     Example:
         >>> retrograd.linalg.matrix_norm(retrograd.tensor([[3.0, 0.0], [0.0, 4.0]]))
@@ -370,7 +371,23 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
         sums = A.abs().sum(rows, keepdim=True)
         out = (amax if ord > 0 else amin)(sums, cols, keepdim=True)
         return out if keepdim else out.squeeze((d0, d1))
-    raise RuntimeError(f"linalg.matrix_norm: ord {ord!r} is not supported (use 'fro', 1, inf)")
+    if ord in ("nuc", 2, -2):
+        from .linalg_ops import linalg_svdvals
+
+        if dtype is not None:
+            A = A.to(dtype)
+        # the two dims last, then the singular values (as PyTorch, composed from svdvals)
+        rest = [i for i in range(A._data.ndim) if i not in (d0, d1)]
+        sv = linalg_svdvals(A.permute(rest + [d0, d1]))
+        out = sv.sum(-1) if ord == "nuc" else (amax if ord == 2 else amin)(sv, -1)
+        if keepdim:
+            lo, hi = sorted((d0, d1))  # (min and max are this module's reductions)
+            out = out.unsqueeze(lo).unsqueeze(hi)
+        return out
+    raise RuntimeError(
+        f"linalg.matrix_norm: Order {ord} not supported (use 'fro', 'nuc', 1, -1, 2, -2, inf "
+        "or -inf)"
+    )
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
@@ -383,8 +400,11 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     """
     if p == "fro":
         p = 2
+    elif p == "nuc":
+        dims = (-2, -1) if dim is None else dim
+        return matrix_norm(input, "nuc", dims, keepdim, dtype=dtype)
     elif isinstance(p, str):
-        raise RuntimeError(f"norm(): p {p!r} is not supported (use a number or 'fro')")
+        raise RuntimeError(f"norm(): p {p!r} is not supported (use a number, 'fro' or 'nuc')")
     return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 

@@ -162,6 +162,11 @@ def _axis(a: np.ndarray, dim: int) -> int | None:
 
 
 # ------------------------------------------------------------------ softmax family
+def _widened(a: np.ndarray) -> np.ndarray:
+    """float16/bfloat16 computed in float32, as PyTorch's CPU kernels accumulate."""
+    return a.astype(np.float32) if a.dtype.itemsize < 4 else a
+
+
 class Softmax(Primitive):
     """softmax along ``dim``, shifted by the max so large inputs don't overflow."""
 
@@ -172,9 +177,10 @@ class Softmax(Primitive):
         if a.size == 0:
             return a.copy()
         ax = _axis(a, dim)
+        x = _widened(a)
         with quiet():
-            e = np.exp(a - np.max(a, axis=ax, keepdims=True))
-            return e / np.sum(e, axis=ax, keepdims=True)
+            e = np.exp(x - np.max(x, axis=ax, keepdims=True))
+            return (e / np.sum(e, axis=ax, keepdims=True)).astype(a.dtype, copy=False)
 
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:
@@ -195,9 +201,11 @@ class LogSoftmax(Primitive):
         if a.size == 0:
             return a.copy()
         ax = _axis(a, dim)
+        x = _widened(a)
         with quiet():
-            shifted = a - np.max(a, axis=ax, keepdims=True)
-            return shifted - np.log(np.sum(np.exp(shifted), axis=ax, keepdims=True))
+            shifted = x - np.max(x, axis=ax, keepdims=True)
+            out = shifted - np.log(np.sum(np.exp(shifted), axis=ax, keepdims=True))
+        return out.astype(a.dtype, copy=False)
 
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:
