@@ -250,3 +250,16 @@ def test_in_place_forms_match_pytorch(name: str, shapes: Any, kwargs: Any) -> No
     assert_close(results[0][0], results[1][0])
     for a, b in zip(results[0][1], results[1][1]):
         assert_close(a, b)
+
+
+def test_bfloat16_matmul_stays_bfloat16_like_pytorch():
+    a = np.random.default_rng(0).standard_normal((4, 5)).astype(np.float32)
+    b = np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32)
+    x = rg.tensor(a).bfloat16().requires_grad_()
+    xt = torch.tensor(a).bfloat16().requires_grad_()
+    out, out_t = x @ rg.tensor(b).bfloat16(), xt @ torch.tensor(b).bfloat16()
+    out.sum().backward()
+    out_t.sum().backward()
+    assert out.dtype == rg.bfloat16 and x.grad.dtype == rg.bfloat16
+    np.testing.assert_allclose(out.detach().float().numpy(), out_t.detach().float().numpy())
+    np.testing.assert_allclose(x.grad.float().numpy(), xt.grad.float().numpy())

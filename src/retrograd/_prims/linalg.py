@@ -20,7 +20,9 @@ class MatMul(Primitive):
 
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.matmul(a, b)
+        out = np.matmul(a, b)
+        # NumPy computes bfloat16 products in float32 and returns that; PyTorch rounds back
+        return out if out.dtype == a.dtype else out.astype(a.dtype)
 
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> tuple[Any, Any]:
