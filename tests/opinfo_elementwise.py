@@ -242,4 +242,17 @@ op_db_elementwise: list[OpInfo] = [
     OpInfo("view_as_real_roundtrip",
            lambda lib, x: lib.view_as_complex(lib.view_as_real(x) * 2),
            nonempty_unary_samples, covers=("view_as_real", "view_as_complex"), dtypes=(C128,)),
+    # more of torch.* --------------------------------------------------------------
+    OpInfo("logaddexp2", _alias("logaddexp2"), tensor_binary_samples, **BINARY_REAL),
+    OpInfo("sinc", _alias("sinc"), lambda m: unary_samples(m) + [
+        S(m.of([0.0, 0.5, -1.5]), desc="at 0", edge=True,
+          differs=NAN_IN_DISCARDED_BRANCH)]),
+    OpInfo("copysign", _alias("copysign"), lambda m: binary_samples(m, -1.5) + [
+        S(m.of([0.0, -1.0, 2.0]), m.of([1.0, 1.0, -1.0]), desc="zero magnitude", edge=True)]),
+    OpInfo("deg2rad", _alias("deg2rad"), unary_samples, domain=(-180.0, 180.0)),
+    OpInfo("rad2deg", _alias("rad2deg"), unary_samples),
+    OpInfo("float_power", _alias("float_power"), lambda m: [
+        S(m(2, 3), 2), S(m(2, 3), 0.5), S(m(2, 3), m(2, 3)), S(1.5, m(2, 3)),
+        S(m.T(3, 2), m(2), desc="transposed view, broadcast")], domain=(0.2, 2.0), complex=True),
+    OpInfo("positive", _alias("positive"), unary_samples, complex=True),
 ]  # fmt: skip

@@ -348,6 +348,7 @@ NOT_DIFFERENTIABLE = {
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
     "bitwise_left_shift", "bitwise_right_shift", "isclose", "allclose", "equal", "isinf",
     "isfinite", "isposinf", "isneginf", "isreal",
+    "signbit",
     # integer results: indices
     "argmax", "argmin", "nonzero", "argwhere", "broadcast_shapes",
     # reductions and scans with integer or bool results (tests/test_reduce_extra.py)

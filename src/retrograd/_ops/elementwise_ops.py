@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -1049,3 +1051,65 @@ def _compare_into(name: str) -> Any:
 _eq_into, _ne_into = _compare_into("eq"), _compare_into("ne")
 _lt_into, _le_into = _compare_into("lt"), _compare_into("le")
 _gt_into, _ge_into = _compare_into("gt"), _compare_into("ge")
+
+
+# ------------------------------------------------------------- a few more of torch.*
+def logaddexp2(input: Tensor, other: Tensor, *, out: Any = None) -> Tensor:
+    """log2(2^input + 2^other) without overflow (floating inputs only)."""
+    return _float_binary(P.Logaddexp2, "logaddexp2", input, other, ints=False)
+
+
+def copysign(input: Any, other: Any, *, out: Any = None) -> Tensor:
+    """|input| with the sign of ``other`` (integers compute in the default dtype).
+
+    Example:
+        >>> retrograd.copysign(retrograd.tensor([1.0, -2.0]), -1.0)
+        tensor([-1., -2.])
+    """
+    scal = (P.Copysign, P.CopysignScalar)
+    return _float_binary(P.Copysign, "copysign", input, other, scalar_prims=scal)
+
+
+sinc = _real_floating_unary(P.Sinc, "sinc")
+sinc.__doc__ = "sin(pi x) / (pi x), 1 at 0; integer inputs compute in the default dtype."
+
+
+def _as_floating(input: Tensor) -> Tensor:
+    dt = float_dtype_of(input)
+    return input if input._data.dtype == dt else to_dtype_np(input, dt)
+
+
+def deg2rad(input: Tensor, *, out: Any = None) -> Tensor:
+    """Degrees to radians (integer inputs compute in the default dtype)."""
+    check_tensor(input, "deg2rad")
+    return mul(_as_floating(input), math.pi / 180)
+
+
+def rad2deg(input: Tensor, *, out: Any = None) -> Tensor:
+    """Radians to degrees (integer inputs compute in the default dtype)."""
+    check_tensor(input, "rad2deg")
+    return mul(_as_floating(input), 180 / math.pi)
+
+
+def float_power(input: Any, exponent: Any, *, out: Any = None) -> Tensor:
+    """input ** exponent computed in double precision (complex128 for complex operands)."""
+    # (``complex`` is this module's function: the built-in type is spelled out)
+    cplx = any(isinstance(x, Tensor) and x.is_complex() or isinstance(x, builtins.complex)
+               for x in (input, exponent))  # fmt: skip
+    dt = _dtype.complex128 if cplx else _dtype.float64
+    cast = [x.to(dt) if isinstance(x, Tensor) else x for x in (input, exponent)]
+    return pow(cast[0], cast[1])
+
+
+def positive(input: Tensor) -> Tensor:
+    """``input`` itself (``+input``); refused for bool tensors, as in PyTorch."""
+    check_tensor(input, "positive")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(
+            "The `+` operator, on a bool tensor is not supported. If you are trying to invert "
+            "a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return input
+
+
+signbit = _predicate(np.signbit, "signbit", "Whether each element's sign bit is set.")

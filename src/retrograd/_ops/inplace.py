@@ -258,6 +258,28 @@ lt_ = less_ = _inplace("_lt_into")
 le_ = less_equal_ = _inplace("_le_into")
 gt_ = greater_ = _inplace("_gt_into")
 ge_ = greater_equal_ = _inplace("_ge_into")
+sinc_ = _inplace("sinc")
+copysign_ = _inplace("copysign")
+deg2rad_ = _inplace("deg2rad")
+rad2deg_ = _inplace("rad2deg")
+_float_power_any = _inplace("float_power")
+
+
+def float_power_(self: Tensor, exponent: Any) -> Tensor:
+    """In-place ``float_power``: the result is double (complex double), so only such a
+    tensor can hold it, as in PyTorch."""
+    cplx = (
+        self.is_complex()
+        or isinstance(exponent, complex)
+        or (isinstance(exponent, Tensor) and exponent.is_complex())
+    )
+    want = _dtype.complex128 if cplx else _dtype.float64
+    if self.dtype != want:
+        raise RuntimeError(
+            f"the base given to float_power_ has dtype {self.dtype._legacy.removesuffix('Tensor')}"
+            f" but the operation's result requires dtype {want._legacy.removesuffix('Tensor')}"
+        )
+    return _float_power_any(self, exponent)
 
 
 def fill_(self: Tensor, value: Any) -> Tensor:

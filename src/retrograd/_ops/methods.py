@@ -145,6 +145,9 @@ _METHODS: dict[str, Any] = {
     "allclose": E.allclose, "equal": E.equal, "isinf": E.isinf, "isfinite": E.isfinite,
     "isposinf": E.isposinf, "isneginf": E.isneginf, "isreal": E.isreal,
     "bitwise_left_shift": E.bitwise_left_shift, "bitwise_right_shift": E.bitwise_right_shift,
+    "logaddexp2": E.logaddexp2, "copysign": E.copysign, "sinc": E.sinc,
+    "deg2rad": E.deg2rad, "rad2deg": E.rad2deg, "float_power": E.float_power,
+    "positive": E.positive, "signbit": E.signbit,
     # reductions
     "sum": R.sum, "mean": R.mean, "amax": R.amax, "amin": R.amin, "max": R.max, "min": R.min,
     "argmax": R.argmax, "argmin": R.argmin,
@@ -229,6 +232,8 @@ _METHODS: dict[str, Any] = {
     "bitwise_not_": I.bitwise_not_, "eq_": I.eq_, "ne_": I.ne_, "not_equal_": I.not_equal_,
     "lt_": I.lt_, "less_": I.less_, "le_": I.le_, "less_equal_": I.less_equal_,
     "gt_": I.gt_, "greater_": I.greater_, "ge_": I.ge_, "greater_equal_": I.greater_equal_,
+    "sinc_": I.sinc_, "copysign_": I.copysign_, "deg2rad_": I.deg2rad_,
+    "rad2deg_": I.rad2deg_, "float_power_": I.float_power_,
     # operators
     "__add__": E.add_op, "__radd__": E.add_op, "__sub__": E.sub_op, "__rsub__": E._rsub_op,
     "__mul__": E.mul_op, "__rmul__": E.mul_op, "__truediv__": E.div_op,

@@ -1421,3 +1421,47 @@ class Polar(Primitive):
         if tt is not None:
             terms.append(tt * out * 1j)
         return terms[0] if len(terms) == 1 else terms[0] + terms[1]
+
+
+class Logaddexp2(Elementwise):
+    save_inputs = (0, 1)
+    forward = staticmethod(lambda ctx, a, b: np.logaddexp2(a, b))
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        return 1 / (1 + 2 ** (b - a)), 1 / (1 + 2 ** (a - b))
+
+
+class Sinc(Elementwise):
+    """sin(pi x) / (pi x), 1 at 0; the derivative there is 0 (PyTorch's masked form)."""
+
+    save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray) -> np.ndarray:
+        with quiet():
+            px = a * np.pi
+            return np.where(a == 0, 1, np.sin(px) / px).astype(a.dtype, copy=False)
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, out: Any) -> tuple[Any]:
+        px = a * math.pi
+        d = (px * px.cos() - px.sin()) / (px * a)
+        return (d.masked_fill(a == 0, 0),)
+
+
+class Copysign(Elementwise):
+    """|a| with b's sign; d/da = out / a (+-1, 0 at a == 0), b gets none (CopysignBackward0)."""
+
+    node_name = "CopysignBackward0"
+    save_inputs = (0,)
+    save_output = True
+    forward = staticmethod(lambda ctx, a, b: np.copysign(a, b))
+
+    @classmethod
+    def partials(cls, ctx: Ctx, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+        return (out / a).masked_fill(a == 0, 0), None
+
+
+class CopysignScalar(Copysign):
+    node_name = "CopysignBackward1"
