@@ -188,3 +188,17 @@ def test_one_cycle_past_total_steps_raises() -> None:
     _trace(opt, sched, 3)
     with pytest.raises(ValueError, match="Tried to step 4 times"):
         sched.step()
+
+
+@pytest.mark.parametrize("base", ["LRScheduler", "_LRScheduler"])
+def test_user_scheduler_subclass_matches_torch(base: str) -> None:
+    def make(module: Any, opt: Any) -> Any:
+        class Halving(getattr(module, base)):
+            def get_lr(self) -> list[float]:
+                return [b * 0.5 ** (self.last_epoch // 3) for b in self.base_lrs]
+
+        return Halving(opt)
+
+    opt, topt = _optimizers()
+    ours, theirs = make(rg.optim.lr_scheduler, opt), make(torch.optim.lr_scheduler, topt)
+    assert _trace(opt, ours, 10) == _trace(topt, theirs, 10)

@@ -371,3 +371,26 @@ def test_adagrad_state_exists_before_the_first_step_as_in_torch() -> None:
     theirs = torch.optim.Adagrad([q], initial_accumulator_value=0.5).state_dict()
     assert set(ours["state"][0]) == set(theirs["state"][0]) == {"step", "sum"}
     assert_close(ours["state"][0]["sum"], theirs["state"][0]["sum"])
+
+
+def test_state_dict_hooks_run_and_can_rewrite() -> None:
+    p = rg.ones(2, requires_grad=True)
+    opt = rg.optim.SGD([p], lr=0.1)
+    calls: list[str] = []
+    opt.register_state_dict_pre_hook(lambda o: calls.append("pre"))
+    opt.register_state_dict_pre_hook(lambda o: calls.append("first"), prepend=True)
+    opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
+    sd = opt.state_dict()
+    assert calls == ["first", "pre"] and sd["extra"] == 1
+
+    def halve_lr(o: Any, sd: dict) -> dict:
+        groups = [{**g, "lr": g["lr"] / 2} for g in sd["param_groups"]]
+        return {"state": sd["state"], "param_groups": groups}
+
+    opt.register_load_state_dict_pre_hook(halve_lr)
+    handle = opt.register_load_state_dict_post_hook(lambda o: calls.append("loaded"))
+    opt.load_state_dict(sd)
+    assert opt.param_groups[0]["lr"] == 0.05 and calls[-1] == "loaded"
+    handle.remove()
+    opt.load_state_dict(opt.state_dict())
+    assert calls.count("loaded") == 1

@@ -183,6 +183,10 @@ class LRScheduler:
         return _group_values(self.optimizer, "lr")
 
 
+class _LRScheduler(LRScheduler):
+    """The base class's old name, still used by older scripts."""
+
+
 def _lambdas_for(optimizer: Optimizer, lr_lambda: Any) -> list[Callable[[int], float]]:
     if not isinstance(lr_lambda, list | tuple):
         return [lr_lambda] * len(optimizer.param_groups)

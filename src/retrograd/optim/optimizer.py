@@ -27,6 +27,26 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
+_HOOK_DICTS = (
+    "_optimizer_step_pre_hooks",
+    "_optimizer_step_post_hooks",
+    "_optimizer_state_dict_pre_hooks",
+    "_optimizer_state_dict_post_hooks",
+    "_optimizer_load_state_dict_pre_hooks",
+    "_optimizer_load_state_dict_post_hooks",
+)
+
+
+def _add_ordered_hook(hooks: HookDict, hook: Callable[..., Any], prepend: bool) -> RemovableHandle:
+    handle = add_hook(hooks, hook)
+    if prepend:
+        rest = [(k, v) for k, v in hooks.items() if k != handle.id]
+        hooks.clear()
+        hooks[handle.id] = hook
+        hooks.update(rest)
+    return handle
+
+
 def _typename(obj: Any) -> str:
     if isinstance(obj, Tensor):
         return "retrograd.Tensor"
@@ -73,6 +93,13 @@ class Optimizer:
         >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
     """
 
+    _optimizer_step_pre_hooks: HookDict
+    _optimizer_step_post_hooks: HookDict
+    _optimizer_state_dict_pre_hooks: HookDict
+    _optimizer_state_dict_post_hooks: HookDict
+    _optimizer_load_state_dict_pre_hooks: HookDict
+    _optimizer_load_state_dict_post_hooks: HookDict
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         step = cls.__dict__.get("step")
@@ -87,9 +114,8 @@ class Optimizer:
                 "optimizer steps are not differentiable (they run under no_grad)"
             )
         self.defaults = defaults
-        self._optimizer_step_pre_hooks: HookDict = HookDict()
-        self._optimizer_step_post_hooks: HookDict = HookDict()
         self._opt_called = False
+        self._ensure_hook_dicts()
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors "
@@ -119,9 +145,12 @@ class Optimizer:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self.__dict__.setdefault("_optimizer_step_pre_hooks", HookDict())
-        self.__dict__.setdefault("_optimizer_step_post_hooks", HookDict())
         self.__dict__.setdefault("_opt_called", False)
+        self._ensure_hook_dicts()
+
+    def _ensure_hook_dicts(self) -> None:
+        for name in _HOOK_DICTS:
+            self.__dict__.setdefault(name, HookDict())
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a parameter group to ``param_groups``, filling unset options from ``defaults``.
@@ -254,6 +283,64 @@ class Optimizer:
         """
         return add_hook(self._optimizer_step_post_hooks, hook)
 
+    def register_state_dict_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Register ``hook(optimizer)`` to run before ``state_dict`` builds its result.
+
+        Args:
+            hook (callable): the hook.
+            prepend (bool): run it before the hooks already registered (default: False).
+
+        Returns:
+            RemovableHandle: ``handle.remove()`` unregisters the hook.
+        """
+        return _add_ordered_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Register ``hook(optimizer, state_dict)``, run on ``state_dict``'s result; it may
+        return a replacement dict.
+
+        Args:
+            hook (callable): the hook.
+            prepend (bool): run it before the hooks already registered (default: False).
+
+        Returns:
+            RemovableHandle: ``handle.remove()`` unregisters the hook.
+        """
+        return _add_ordered_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Register ``hook(optimizer, state_dict)``, run before loading; it may return a
+        replacement dict to load instead.
+
+        Args:
+            hook (callable): the hook.
+            prepend (bool): run it before the hooks already registered (default: False).
+
+        Returns:
+            RemovableHandle: ``handle.remove()`` unregisters the hook.
+        """
+        return _add_ordered_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(
+        self, hook: Callable[..., Any], prepend: bool = False
+    ) -> RemovableHandle:
+        """Register ``hook(optimizer)`` to run after ``load_state_dict``.
+
+        Args:
+            hook (callable): the hook.
+            prepend (bool): run it before the hooks already registered (default: False).
+
+        Returns:
+            RemovableHandle: ``handle.remove()`` unregisters the hook.
+        """
+        return _add_ordered_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state in PyTorch's format.
 
@@ -263,6 +350,8 @@ class Optimizer:
             group's options with ``"params"`` as those ids. The state tensors are shared,
             not copied, as in PyTorch.
         """
+        for pre_hook in list(self._optimizer_state_dict_pre_hooks.values()):
+            pre_hook(self)
         mapping: dict[int, int] = {}
         packed_groups = []
         for group in self.param_groups:
@@ -274,7 +363,12 @@ class Optimizer:
         packed_state = {
             (mapping[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()
         }
-        return {"state": packed_state, "param_groups": packed_groups}
+        state_dict = {"state": packed_state, "param_groups": packed_groups}
+        for post_hook in list(self._optimizer_state_dict_post_hooks.values()):
+            result = post_hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a state produced by ``state_dict`` (ours or PyTorch's, same layout).
@@ -286,6 +380,11 @@ class Optimizer:
         Raises:
             ValueError: when the number of groups or of parameters in a group differs.
         """
+        state_dict = state_dict.copy()
+        for pre_hook in list(self._optimizer_load_state_dict_pre_hooks.values()):
+            result = pre_hook(self, state_dict)
+            if result is not None:
+                state_dict = result
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -312,6 +411,8 @@ class Optimizer:
             if "param_names" in group and "param_names" not in new_group:
                 new_group["param_names"] = group["param_names"]
         self.__setstate__({"state": state, "param_groups": saved_groups})
+        for post_hook in list(self._optimizer_load_state_dict_post_hooks.values()):
+            post_hook(self)
 
 
 def _cast_state(param: Tensor, value: Any, key: Any = None) -> Any:
