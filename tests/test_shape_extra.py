@@ -183,6 +183,21 @@ INTEGER_OPS: dict[str, Callable[[Any], Any]] = {
     "diff of bools": lambda lib: lib.diff(lib.tensor([True, False, False, True])),
     "roll of ints": lambda lib: lib.tensor([[1, 2, 3]]).roll(-1, 1),
     "broadcast_shapes": lambda lib: lib.tensor(lib.broadcast_shapes((2, 1), 3, (1, 1, 3))),
+    "movedim of a 0-d tensor": lambda lib: lib.tensor(1.5).movedim(0, -1),
+    "scatter into a 0-d tensor": lambda lib: lib.tensor(1.0).scatter(0, lib.tensor(0), 2.0),
+    "scatter_add into a 0-d tensor": lambda lib: lib.tensor(1.0).scatter_add(
+        0, lib.tensor(0), lib.tensor(2.0)
+    ),
+    "scatter_reduce into a 0-d tensor": lambda lib: lib.tensor(3.0).scatter_reduce(
+        0, lib.tensor(0), lib.tensor(2.0), "prod"
+    ),
+    "index_add into a 0-d tensor": lambda lib: lib.tensor(1.0).index_add(
+        0, lib.tensor(0), lib.tensor(2.0)
+    ),
+    "index_copy into a 0-d tensor": lambda lib: lib.tensor(1.0).index_copy(
+        0, lib.tensor([0]), lib.tensor(2.0)
+    ),
+    "index_fill of a 0-d tensor": lambda lib: lib.tensor(1.0).index_fill(0, lib.tensor(0), 2.0),
     "gather from a 0-d tensor": lambda lib: lib.tensor(2.5).gather(0, lib.tensor(0)),
     "gather from a 1-d tensor with a 0-d index": lambda lib: lib.tensor([2.5, 1.0]).gather(
         0, lib.tensor(1)
@@ -328,6 +343,17 @@ ERRORS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "index_copy negative": (
         lambda lib: lib.zeros(3).index_copy(0, lib.tensor([-1]), lib.ones(1)),
         "index_copy_(): index -1 is out of bounds for dimension 0 with size 3"),
+    "unbind 0-d": (lambda lib: lib.tensor(1.0).unbind(), "tensor has no dimensions"),
+    "split 0-d": (lambda lib: lib.tensor(1.0).split(1), "at least a 1-dimensional tensor"),
+    "chunk 0-d": (lambda lib: lib.tensor(1.0).chunk(1), "at least a 1-dimensional tensor"),
+    "tensor_split 0-d": (
+        lambda lib: lib.tensor(1.0).tensor_split(1), "at least a 1-dimensional tensor"),
+    "roll 0-d with dims": (lambda lib: lib.tensor(1.0).roll(1, 0), "tensor has no dimensions"),
+    "narrow 0-d": (lambda lib: lib.tensor(1.0).narrow(0, 0, 1), "cannot be applied to a 0-dim"),
+    "select 0-d": (lambda lib: lib.tensor(1.0).select(0, 0), "cannot be applied to a 0-dim"),
+    "unflatten 0-d": (lambda lib: lib.tensor(1.0).unflatten(0, (1,)), "has no dimensions"),
+    "take_along_dim 0-d with dim": (
+        lambda lib: lib.tensor(1.0).take_along_dim(lib.tensor(0), 0), "has no dimensions"),
     "unfold size": (lambda lib: lib.zeros(5).unfold(0, 6, 1), "maximum size"),
     "unfold step": (lambda lib: lib.zeros(5).unfold(0, 2, 0), "must be > 0"),
     "as_strided out of bounds": (

@@ -433,6 +433,8 @@ def flip(input: Tensor, dims: Any) -> Tensor:
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    if input._data.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     if not -size <= index < size:
@@ -445,6 +447,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input._data.ndim)
     return apply(P.Slice, input, idx=(slice(None),) * d + (slice(start, start + length),),
                  basic=True)  # fmt: skip
@@ -560,6 +564,8 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    if input._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, input._data.ndim)
     lead = (slice(None),) * d
     # one view per index, all outputs of one op: PyTorch forbids changing them in place
@@ -584,6 +590,8 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
         >>> retrograd.arange(6.0).unflatten(0, (2, -1)).shape
         retrograd.Size([2, 3])
     """
+    if input._data.ndim == 0:
+        raise RuntimeError("unflatten: Dimension specified as 0 but tensor has no dimensions")
     shape = input._data.shape
     d = _wrap_dim(dim, len(shape))
     s = tuple(int(n) for n in sizes)
@@ -620,6 +628,10 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
         >>> retrograd.zeros(2, 3, 4).movedim(0, -1).shape
         retrograd.Size([3, 4, 2])
     """
+    if input._data.ndim == 0:  # only dim 0 (or -1) names the one pseudo-dim of a scalar
+        for d in _dim_list(source) + _dim_list(destination):
+            _wrap_dim(d, 0)
+        return apply(P.Alias, input)
     n = input._data.ndim
     src, dst = _dim_list(source), _dim_list(destination)
     if len(src) != len(dst):
@@ -1048,6 +1060,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Te
         >>> [p.shape[0] for p in retrograd.arange(5.0).split(2)]
         [2, 2, 1]
     """
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -1089,6 +1103,8 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
         >>> len(retrograd.arange(6.0).chunk(4))
         3
     """
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _wrap_dim(dim, input._data.ndim)
@@ -1116,6 +1132,10 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
         >>> [p.shape[0] for p in retrograd.arange(7.0).tensor_split(3)]
         [3, 2, 2]
     """
+    if input._data.ndim == 0:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
     d = _wrap_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     ios = indices_or_sections
@@ -1203,6 +1223,8 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:0")
         return roll(flatten(input), sh, 0).view(input._data.shape)
     ds = _dim_list(dims)
+    if input._data.ndim == 0 and ds:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if len(sh) != len(ds):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(sh)}, dims:{len(ds)}")
     shape = input._data.shape
@@ -1307,6 +1329,15 @@ def _same_dtype(op: str, input: Tensor, src: Tensor) -> None:
         )
 
 
+def _on_1d(fn: Any, input: Tensor, dim: int, index: Any, *rest: Any, **kw: Any) -> Tensor:
+    """``fn`` on a 0-d ``input`` (and 0-d index and source) taken as 1-element 1-d tensors,
+    as PyTorch does; the result is 0-d again."""
+    _wrap_dim(dim, 0)
+    r = [reshape(x, (1,)) if isinstance(x, Tensor) and x._data.ndim == 0 else x for x in rest]
+    ix = reshape(index, (-1,)) if isinstance(index, Tensor) else index
+    return reshape(fn(reshape(input, (1,)), dim, ix, *r, **kw), ())
+
+
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
             reduce: str | None = None) -> Tensor:  # fmt: skip
     """``input`` with ``src[i][j]`` written at ``[index[i][j]][j]`` (for dim 0; likewise
@@ -1327,6 +1358,8 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
         >>> retrograd.zeros(3).scatter(0, retrograd.tensor([2, 0]), retrograd.tensor([5.0, 7.0]))
         tensor([7., 0., 5.])
     """
+    if input._data.ndim == 0:
+        return _on_1d(scatter, input, dim, index, src, value=value, reduce=reduce)
     if src is None:
         src = value
     if reduce is not None:
@@ -1370,6 +1403,8 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
         >>> retrograd.zeros(3).scatter_add(0, retrograd.tensor([2, 2]), retrograd.ones(2))
         tensor([0., 0., 2.])
     """
+    if input._data.ndim == 0:
+        return _on_1d(scatter_add, input, dim, index, src)
     check_tensor(src, "scatter_add", "src")
     _same_dtype("scatter_add", input, src)
     d, idx = _scatter_check("scatter_add", input, dim, index, src)
@@ -1400,6 +1435,8 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         ...                  "amax", include_self=False)
         tensor([3., 2.])
     """
+    if input._data.ndim == 0:
+        return _on_1d(scatter_reduce, input, dim, index, src, reduce, include_self=include_self)
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(
             f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
@@ -1476,6 +1513,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
         >>> retrograd.zeros(3).index_add(0, retrograd.tensor([0, 0]), retrograd.ones(2))
         tensor([2., 0., 0.])
     """
+    if input._data.ndim == 0:
+        return _on_1d(index_add, input, dim, index, source, alpha=alpha)
     d, idx = _dim_index("index_add", input, dim, index, "il")
     if (idx < 0).any():
         raise IndexError("index out of range in self")
@@ -1518,6 +1557,8 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
         >>> retrograd.zeros(3).index_copy(0, retrograd.tensor([2]), retrograd.ones(1))
         tensor([0., 0., 1.])
     """
+    if input._data.ndim == 0:
+        return _on_1d(index_copy, input, dim, index, source)
     if index._data.dtype != np.int64:
         raise RuntimeError(
             f"index_copy_(): Expected a long tensor for index, but got {index.dtype}"
@@ -1549,6 +1590,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
         >>> retrograd.zeros(3).index_fill(0, retrograd.tensor([1]), 5.0)
         tensor([0., 5., 0.])
     """
+    if input._data.ndim == 0:
+        return _on_1d(index_fill, input, dim, index, value)
     if index._data.dtype != np.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     d, idx = _dim_index("index_fill_", input, dim, index, "l")
@@ -1739,6 +1782,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
             f"dimensions, but got {input._data.ndim} dimensions for input, and "
             f"{indices._data.ndim} dimensions for indices"
         )
+    if input._data.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, input._data.ndim)
     ishape, jshape = list(input._data.shape), list(indices._data.shape)
     ishape[d] = jshape[d] = 1
