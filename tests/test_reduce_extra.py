@@ -239,3 +239,11 @@ def test_quantile_and_logcumsumexp_bad_inputs_are_errors() -> None:
 
 def test_matrix_norm_of_an_unknown_order_is_an_error() -> None:
     assert "Order 3" in raises_like_torch(lambda lib, x: lib.linalg.matrix_norm(x, 3), [[1.0]])
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_softmax_accumulates_in_float32_as_pytorch(dtype: str) -> None:
+    ours, theirs = both(
+        lambda lib, x: lib.softmax(x, 1), [[1.0, 0.0, 2.0], [3.0, -1.0, 0.5]], dtype
+    )
+    np.testing.assert_array_equal(ours.float().numpy(), theirs.float().numpy())
