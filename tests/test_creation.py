@@ -608,3 +608,14 @@ def test_random_dtypes_follow_the_default_dtype() -> None:
     finally:
         rg.set_default_dtype(previous)
     assert rg.rand(2).dtype is rg.float32
+
+
+@pytest.mark.parametrize(
+    "data", [[[1, 2], [3]], [[1, 2, 3], [4, 5]], [[[1, 2], [3, 4]], [[5, 6], [7]]]]
+)
+def test_ragged_nested_lists_raise_pytorchs_error(data):
+    with pytest.raises(ValueError) as theirs:
+        torch.tensor(data)
+    with pytest.raises(ValueError) as ours:
+        rg.tensor(data)
+    assert str(ours.value) == str(theirs.value)

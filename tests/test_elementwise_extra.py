@@ -424,3 +424,24 @@ def test_inplace_division_aliases_match_pytorch() -> None:
         getattr(ours, name)(2.0)
         getattr(theirs, name)(2.0)
         assert_close(ours, theirs, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32"])
+@pytest.mark.parametrize(
+    "bounds", [{"min": -3}, {"min": 3, "max": 150}, {"max": -1}, {"min": -3.5}, {"max": 300}]
+)
+def test_clamp_integer_tensors_with_number_bounds_as_pytorch(dtype, bounds):
+    """Bounds wrap around or overflow by c10's rule instead of leaking NumPy's OverflowError."""
+    values = [1, 100, 200 if dtype == "uint8" else 50]
+    outcomes = []
+    for lib in (rg, torch):
+        try:
+            outcomes.append(lib.clamp(lib.tensor(values, dtype=getattr(lib, dtype)), **bounds))
+        except RuntimeError as e:
+            outcomes.append(str(e))
+    ours, theirs = outcomes
+    if isinstance(theirs, str):
+        assert ours == theirs
+    else:
+        assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
+        assert ours.tolist() == theirs.tolist()

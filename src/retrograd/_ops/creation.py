@@ -77,12 +77,28 @@ def _to_array(data: Any) -> tuple[np.ndarray, bool]:
     try:
         arr = np.asarray(data)
     except ValueError as e:
+        _check_not_ragged(data)
         raise ValueError(f"could not build a tensor from {type(data).__name__}: {e}") from None
     if arr.dtype == object:
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     if arr.dtype.kind in "US":
         raise TypeError(f"new(): invalid data type '{arr.dtype.kind == 'U' and 'str'}'")
     return arr, True
+
+
+def _check_not_ragged(data: Any) -> None:
+    """PyTorch's error for nested sequences whose lengths differ along a dim."""
+    lengths: list[int] = []  # the first length seen at each depth
+    stack = [(data, 0)]
+    while stack:
+        seq, dim = stack.pop(0)
+        if len(lengths) == dim:
+            lengths.append(len(seq))
+        elif lengths[dim] != len(seq):
+            raise ValueError(
+                f"expected sequence of length {lengths[dim]} at dim {dim} (got {len(seq)})"
+            )
+        stack[:0] = [(x, dim + 1) for x in seq if isinstance(x, (list, tuple))]
 
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1

@@ -261,9 +261,29 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         except ValueError as e:
             raise broadcast_error(e, t, tlo, thi) from None
     dt = result_type(input, min, max)
+    if dt.np.kind in "iu":
+        min, max = (_int_bound(b, dt.np) for b in (min, max))
     if dt.np == input._data.dtype:
         return apply(P.Clamp, input, min=min, max=max)
     return apply_promoted(P.Clamp, dt.np, input, min=min, max=max)
+
+
+_C_INT_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+                "int64": "int64_t"}  # fmt: skip
+
+
+def _int_bound(bound: Any, dt: np.dtype) -> Any:
+    """A Python-number clamp bound in an integer dtype, by c10's rule: in range (unsigned
+    types also take negatives down to -max, wrapping around), else PyTorch's error."""
+    if bound is None or isinstance(bound, Tensor):
+        return bound
+    info = np.iinfo(dt)
+    lo = -int(info.max) if dt.kind == "u" else int(info.min)
+    if not lo <= bound <= int(info.max):
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_INT_NAMES[dt.name]} without overflow"
+        )
+    return int(np.array(int(bound) & 0xFFFF_FFFF_FFFF_FFFF, np.uint64).astype(dt))
 
 
 clip = clamp
