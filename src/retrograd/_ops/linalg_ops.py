@@ -705,7 +705,8 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
 def linalg_matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803
     """A multiplied by itself n times (by squaring); the identity for n = 0, powers of the
     inverse for n < 0."""
-    _matrices(A, "linalg.matrix_power")
+    # matrix products (n >= 0) exist for bfloat16 too, as in PyTorch
+    _matrices(A.detach().float() if A._data.dtype.kind == "V" else A, "linalg.matrix_power")
     if not isinstance(n, (int, np.integer)):
         raise TypeError(f"matrix_power(): argument 'n' must be int, not {type(n).__name__}")
     if n == 0:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import ml_dtypes
 import numpy as np
 
 from .._fpe import quiet
@@ -627,7 +628,7 @@ class Maximum(Elementwise):
     tangent, by PyTorch's forward formula, is b's)."""
 
     save_inputs = (0, 1)
-    forward = staticmethod(lambda ctx, a, b: np.maximum(a, b))
+    forward = staticmethod(lambda ctx, a, b: _nan_quiet(np.maximum, a, b))
     picks_a = staticmethod(lambda a, b: a > b)
     picks_b = staticmethod(lambda a, b: a < b)
 
@@ -644,10 +645,16 @@ class Maximum(Elementwise):
         return terms[0] if len(terms) == 1 else terms[0] + terms[1]
 
 
+def _nan_quiet(ufunc: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A NaN-propagating comparison ufunc; bfloat16's loop flags NaN as invalid."""
+    with quiet():
+        return ufunc(a, b)
+
+
 class Minimum(Maximum):
     """minimum(a, b), PyTorch's MinimumBackward0 (ties and NaN as ``Maximum``)."""
 
-    forward = staticmethod(lambda ctx, a, b: np.minimum(a, b))
+    forward = staticmethod(lambda ctx, a, b: _nan_quiet(np.minimum, a, b))
     picks_a = staticmethod(lambda a, b: a < b)
     picks_b = staticmethod(lambda a, b: a > b)
 
@@ -951,7 +958,8 @@ class Logit(Primitive):
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, eps: float | None = None) -> np.ndarray:
         if eps is not None:
-            a = np.clip(a, np.asarray(eps, a.dtype), np.asarray(1 - eps, a.dtype))
+            lo, hi = np.asarray(eps, a.dtype), np.asarray(1 - eps, a.dtype)
+            a = np.clip(a, lo, hi).astype(a.dtype, copy=False)  # bfloat16 clips in float32
         with quiet():
             return np.log(a / (1 - a))
 
@@ -1208,7 +1216,7 @@ class Fmax(Primitive):
     tangent only where a > b (b's at ties), both where b is NaN."""
 
     save_inputs = (0, 1)
-    forward = staticmethod(lambda ctx, a, b: np.fmax(a, b))
+    forward = staticmethod(lambda ctx, a, b: _nan_quiet(np.fmax, a, b))
     to_a_backward = staticmethod(lambda a, b: (a >= b) | b.isnan())
     to_a_forward = staticmethod(lambda a, b: (a > b) | b.isnan())
 
@@ -1231,7 +1239,7 @@ class Fmax(Primitive):
 class Fmin(Fmax):
     """fmin: as ``Fmax`` with the comparison reversed (here ties go to a both ways)."""
 
-    forward = staticmethod(lambda ctx, a, b: np.fmin(a, b))
+    forward = staticmethod(lambda ctx, a, b: _nan_quiet(np.fmin, a, b))
     to_a_backward = staticmethod(lambda a, b: (a <= b) | b.isnan())
     to_a_forward = staticmethod(lambda a, b: (a <= b) | b.isnan())
 
@@ -1338,6 +1346,11 @@ class NanToNum(Primitive):
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, nan: float, posinf: float | None,
                 neginf: float | None) -> np.ndarray:  # fmt: skip
+        if a.dtype.kind == "V":  # bfloat16: NumPy leaves non-inexact dtypes alone
+            big = float(ml_dtypes.finfo(a.dtype).max)
+            posinf, neginf = big if posinf is None else posinf, -big if neginf is None else neginf
+            a32 = np.nan_to_num(a.astype(np.float32), nan=nan, posinf=posinf, neginf=neginf)
+            return a32.astype(a.dtype)
         with quiet():
             return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
 

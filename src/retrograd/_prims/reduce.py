@@ -592,7 +592,11 @@ class Nansum(Primitive):
     @staticmethod
     def forward(ctx: Ctx, a: np.ndarray, dim: tuple[int, ...] | None, keepdim: bool,
                 dtype: np.dtype | None = None) -> np.ndarray:  # fmt: skip
-        return np.asarray(np.nansum(a, axis=dim, keepdims=keepdim, dtype=dtype))
+        # bfloat16 summed in float32: NumPy's nan functions skip non-inexact dtypes
+        out = np.nansum(
+            _widened(a) if a.dtype.kind == "V" else a, axis=dim, keepdims=keepdim, dtype=dtype
+        )
+        return np.asarray(out).astype(dtype or a.dtype, copy=False)
 
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:
