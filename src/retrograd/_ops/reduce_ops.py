@@ -793,7 +793,7 @@ def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = Fals
         >>> retrograd.quantile(retrograd.tensor([1.0, 2.0, 3.0, 4.0]), 0.5)
         tensor(2.5000)
     """
-    if input._data.dtype.kind not in "f":
+    if input._data.dtype not in (np.float32, np.float64):  # PyTorch: no half precision
         raise RuntimeError("quantile() input tensor must be either float or double dtype")
     if isinstance(q, Tensor) and q._data.dtype != input._data.dtype:
         raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
