@@ -1515,9 +1515,15 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
     """
     if input._data.ndim == 0:
         return _on_1d(index_add, input, dim, index, source, alpha=alpha)
-    d, idx = _dim_index("index_add", input, dim, index, "il")
-    if (idx < 0).any():
-        raise IndexError("index out of range in self")
+    if input._data.ndim == 1:  # PyTorch's 1-D kernel reports a bad position its own way
+        _wrap_dim(dim, 1)
+        i, n = _index_array(index, "index_add", "il"), input._data.shape[0]
+        if ((i < 0) | (i >= n)).any():
+            raise IndexError("index out of range in self")
+    d, idx = _dim_index("index_add", input, dim, index, "il", err=RuntimeError)
+    if (idx < 0).any():  # unlike index_select, no negative positions
+        n, i = input._data.shape[d], idx[idx < 0][0]
+        raise RuntimeError(f"index {i} is out of bounds for dimension {d} with size {n}")
     _index_source_check("index_add", input, d, idx, source)
     return apply(P.IndexAdd, input, source, idx=idx, dim=d, alpha=alpha)
 
