@@ -1,12 +1,13 @@
 """Bad input across the catalogue: the same misuse in retrograd and PyTorch must fail alike.
 
-For every public function with an op-database entry, the entry's first sample is called
-directly (``lib.name(*args, **kwargs)``) with one generic misuse at a time: a ``dim`` out
-of range, a floating-point tensor where an index tensor is required, an ``other`` operand
-whose shape does not broadcast. Where PyTorch raises, retrograd must raise the same
-builtin exception type (IndexError and RuntimeError are told apart), and the error must
-not be NumPy's own, escaping from inside NumPy. Where PyTorch accepts the call, the case
-says nothing and is skipped.
+For every public function with an op-database entry, a float64 sample that PyTorch accepts
+is called directly (``lib.name(*args, **kwargs)``, and as a method where PyTorch has one)
+with one generic misuse at a time: a dim out of range (either side), a floating-point or
+out-of-range index tensor, an int64 tensor as the first input, a second operand whose
+shape matches nothing. Where PyTorch raises, retrograd must raise the same builtin
+exception type (IndexError and RuntimeError are told apart), with a message, and the error
+must not be NumPy's own or escape from inside NumPy. Where PyTorch accepts the misuse, the
+case says nothing and is skipped.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ from opinfo import F64, Arg, Dtype, Sample, op_db
 
 # Misuses PyTorch rejects that retrograd still lets through or answers with another
 # error: "name-misuse" -> why. Strict xfails, so each goes once it is fixed.
-KNOWN: dict[str, str] = {}
+_MIXED = "mixed dtypes are promoted instead of PyTorch's 'must have the same dtype' error"
+KNOWN: dict[str, str] = {
+    "addmm-int_input": _MIXED,
+    "addmv-int_input": _MIXED,
+    "baddbmm-int_input": _MIXED,
+    "addbmm-int_input": _MIXED,
+    "cross-int_input": _MIXED,
+    "cholesky-int_input": "RuntimeError (linalg.cholesky's) where torch.cholesky raises "
+    "NotImplementedError for integer input",
+}
 
 
 def _conv(lib: Any, a: Any) -> Any:
@@ -40,20 +50,29 @@ def _conv(lib: Any, a: Any) -> Any:
 
 
 def _ndim(sample: Sample) -> int:
-    first = next((a for a in sample.args if isinstance(a, Arg)), None)
+    """The number of dims of the sample's first tensor (first in a list, for cat)."""
+    flat = [b for a in sample.args for b in (a if isinstance(a, (list, tuple)) else [a])]
+    first = next((a for a in flat if isinstance(a, Arg)), None)
     return first.value.ndim if first is not None else 0
 
 
+# parameters holding a dim (or dims), under their PyTorch names
+DIM_PARAMS = ("dim", "dims", "dim0", "dim1", "start_dim", "end_dim", "source", "destination")
+
+
 def _set_dim(p: inspect.BoundArguments, dim: int) -> bool:
-    if "dim" in p.signature.parameters:
-        p.arguments["dim"] = dim
-        return True
-    if "dims" in p.signature.parameters:
-        star = p.signature.parameters["dims"].kind is inspect.Parameter.VAR_POSITIONAL
-        # a tuple in PyTorch's functional form, which has no ``*dims``
-        p.arguments["dims"] = ((dim,),) if star else (dim,)
-        return True
-    return False
+    params = p.signature.parameters
+    key = next((k for k in DIM_PARAMS if k in params), None)
+    if key is None:
+        return False
+    old = p.arguments.get(key)
+    if params[key].kind is inspect.Parameter.VAR_POSITIONAL:
+        p.arguments[key] = ((dim,),)  # a tuple in PyTorch's functional form (no ``*dims``)
+    elif key == "dims" or isinstance(old, (list, tuple)):
+        p.arguments[key] = (dim,) * (len(old) if isinstance(old, (list, tuple)) else 1)
+    else:
+        p.arguments[key] = dim
+    return True
 
 
 def _bad_dim(p: inspect.BoundArguments, nd: int) -> bool:
@@ -64,22 +83,36 @@ def _bad_neg_dim(p: inspect.BoundArguments, nd: int) -> bool:
     return _set_dim(p, -nd - 3)
 
 
-def _float_index(p: inspect.BoundArguments, nd: int) -> bool:
-    for key in ("index", "indices"):
-        idx = p.arguments.get(key)
-        if isinstance(idx, Arg) and idx.value.dtype.kind in "iu":
-            p.arguments[key] = Arg(idx.value.astype(np.float64), requires_grad=False)
-            return True
-    return False
-
-
-def _index_range(p: inspect.BoundArguments, nd: int) -> bool:
+def _with_index(p: inspect.BoundArguments, change: Callable[[np.ndarray], np.ndarray]) -> bool:
+    """Replaces the (non-empty, integer) ``index``/``indices`` tensor by ``change(index)``."""
     for key in ("index", "indices"):
         idx = p.arguments.get(key)
         if isinstance(idx, Arg) and idx.value.dtype.kind in "iu" and idx.value.size:
-            p.arguments[key] = Arg(idx.value + 100, requires_grad=False)
+            p.arguments[key] = Arg(change(idx.value), requires_grad=False)
             return True
     return False
+
+
+def _float_index(p: inspect.BoundArguments, nd: int) -> bool:
+    return _with_index(p, lambda i: i.astype(np.float64))
+
+
+def _index_range(p: inspect.BoundArguments, nd: int) -> bool:
+    return _with_index(p, lambda i: i + 100)
+
+
+def _neg_index(p: inspect.BoundArguments, nd: int) -> bool:
+    return _with_index(p, lambda i: i - 100)
+
+
+def _int_input(p: inspect.BoundArguments, nd: int) -> bool:
+    """The first tensor as int64: PyTorch rejects it where an op needs floating point."""
+    first = next(iter(p.arguments.values()), None)
+    if not isinstance(first, Arg) or first.value.dtype.kind != "f":
+        return False
+    key = next(iter(p.arguments))
+    p.arguments[key] = Arg(np.round(first.value).astype(np.int64), requires_grad=False)
+    return True
 
 
 def _bad_other(p: inspect.BoundArguments, nd: int) -> bool:
@@ -101,25 +134,32 @@ MISUSES: dict[str, Callable[[inspect.BoundArguments, int], bool]] = {
     "neg_dim": _bad_neg_dim,
     "float_index": _float_index,
     "index_range": _index_range,
+    "neg_index": _neg_index,
+    "int_input": _int_input,
     "shape": _bad_other,
 }
 
 
-def _first_binding(sig: inspect.Signature, samples: list[Sample]) -> tuple[Any, Any]:
-    """The first sample with a tensor of at least one dim that binds to ``sig``."""
+def _spoiled(name: str, samples: list[Sample], spoil: Callable[..., bool]) -> Any:
+    """The first sample with a tensor of at least one dim that binds to ``sig`` (the
+    others belong to a wrapper lambda) and that ``spoil`` applies to, spoiled."""
+    sig = inspect.signature(getattr(retrograd, name))
     for sample in samples:
         if _ndim(sample) == 0:
             continue
         try:
-            return sample, sig.bind(*sample.args, **sample.kwargs)
+            p = sig.bind(*sample.args, **sample.kwargs)
         except TypeError:
             continue
-    return None, None
+        # the unspoiled call must work in PyTorch, or the error says nothing of the misuse
+        if _raised(torch, name, p.args, p.kwargs) is None and spoil(p, _ndim(sample)):
+            return p
+    return None
 
 
 def _cases() -> list[Any]:
-    """(name, misuse, args, kwargs) for each public function whose first float64 sample
-    binds to its signature and has something the misuse can spoil."""
+    """(name, args, kwargs) of each misuse that applies to a public function with an
+    entry, from the entry's float64 samples."""
     out, seen = [], set()
     for op in op_db:
         if F64 not in op.dtypes:
@@ -129,26 +169,32 @@ def _cases() -> list[Any]:
             fn, tfn = getattr(retrograd, name, None), getattr(torch, name, None)
             if name in seen or not callable(fn) or not callable(tfn):
                 continue
-            sig = inspect.signature(fn)
-            sample, bound = _first_binding(sig, samples)
-            if bound is None:
-                continue  # the samples belong to a wrapper lambda, not to this signature
             seen.add(name)
             for misuse, spoil in MISUSES.items():
-                p = inspect.BoundArguments(sig, dict(bound.arguments))
-                if not spoil(p, _ndim(sample)):
+                p = _spoiled(name, samples, spoil)
+                if p is None:
                     continue
                 reason = KNOWN.get(f"{name}-{misuse}")
                 marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
                 out.append(pytest.param(name, p.args, p.kwargs, id=f"{name}-{misuse}", marks=marks))
+                if isinstance(p.args[0], Arg) and hasattr(torch.Tensor, name):
+                    # the method form, as ``input.name(...)``, where PyTorch has it
+                    out.append(pytest.param(f".{name}", p.args, p.kwargs, marks=marks,
+                                            id=f".{name}-{misuse}"))  # fmt: skip
     return out
 
 
 def _raised(lib: Any, name: str, args: tuple, kwargs: dict) -> BaseException | None:
+    """The error of ``lib.name(*args, **kwargs)``, or of ``args[0].name(...)`` for a
+    ``name`` starting with a dot; None when the call succeeds."""
+    args, kwargs = _conv(lib, args), {k: _conv(lib, v) for k, v in kwargs.items()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            getattr(lib, name)(*_conv(lib, args), **{k: _conv(lib, v) for k, v in kwargs.items()})
+            if name.startswith("."):
+                getattr(args[0], name[1:])(*args[1:], **kwargs)
+            else:
+                getattr(lib, name)(*args, **kwargs)
         except Exception as e:  # noqa: BLE001  # any error is compared, not swallowed
             return e
     return None
