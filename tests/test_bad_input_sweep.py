@@ -27,16 +27,7 @@ from opinfo import F64, Arg, Dtype, Sample, op_db
 
 # Misuses PyTorch rejects that retrograd still lets through or answers with another
 # error: "name-misuse" -> why. Strict xfails, so each goes once it is fixed.
-_MIXED = "mixed dtypes are promoted instead of PyTorch's 'must have the same dtype' error"
-KNOWN: dict[str, str] = {
-    "addmm-int_input": _MIXED,
-    "addmv-int_input": _MIXED,
-    "baddbmm-int_input": _MIXED,
-    "addbmm-int_input": _MIXED,
-    "cross-int_input": _MIXED,
-    "cholesky-int_input": "RuntimeError (linalg.cholesky's) where torch.cholesky raises "
-    "NotImplementedError for integer input",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _conv(lib: Any, a: Any) -> Any:
@@ -228,3 +219,23 @@ def test_bad_input_fails_as_in_torch(name: str, args: tuple, kwargs: dict) -> No
     last = traceback.extract_tb(got.__traceback__)[-1].filename
     assert "/numpy/" not in last, f"{name}: {got!r} was raised inside NumPy ({last})"
     assert str(got), f"{name}: {type(got).__name__} without a message"
+
+
+# the fused products and cross promote nothing: PyTorch's own words for mixed dtypes
+MIXED: dict[str, Callable[[Any], Any]] = {
+    "addmm": lambda lib: lib.addmm(lib.ones(2, 2, dtype=lib.long), *[lib.ones(2, 2)] * 2),
+    "addbmm": lambda lib: lib.addbmm(lib.ones(2, 2, dtype=lib.long), *[lib.ones(3, 2, 2)] * 2),
+    "baddbmm": lambda lib: lib.baddbmm(lib.ones(2, 2, dtype=lib.long), *[lib.ones(3, 2, 2)] * 2),
+    "addmv": lambda lib: lib.addmv(lib.ones(2, dtype=lib.long), lib.ones(2, 2), lib.ones(2)),
+    "cross": lambda lib: lib.cross(lib.ones(3, dtype=lib.long), lib.ones(3), dim=0),
+    "linalg.cross": lambda lib: lib.linalg.cross(lib.ones(3), lib.ones(3, dtype=lib.long)),
+}
+
+
+@pytest.mark.parametrize("name", MIXED)
+def test_mixed_dtypes_raise_pytorchs_message(name: str) -> None:
+    with pytest.raises(RuntimeError) as theirs:
+        MIXED[name](torch)
+    with pytest.raises(RuntimeError) as ours:
+        MIXED[name](retrograd)
+    assert str(ours.value) == str(theirs.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from .._prims import linalg as P
 from .._prims._core import apply
 from .._tensor import Tensor, _wrap_dim
 from ._convert import check_tensor
+from .elementwise_ops import _c10_name, _type_name
 from .shape_ops import infer_size
 from .shape_ops import stack as stack_
 
@@ -164,30 +166,47 @@ def _add_scaled(input: Tensor, prod: Tensor, beta: Any, alpha: Any) -> Tensor:
     return _scaled(input, beta) + out
 
 
+def _dtypes_agree(msg: str, *ts: Tensor, name: Callable[[np.dtype], str] = _type_name) -> None:
+    """PyTorch's RuntimeError ``msg``, formatted with the dtypes' names, unless the
+    tensors share one dtype (the fused ops promote nothing)."""
+    if len({t._data.dtype for t in ts}) > 1:
+        raise RuntimeError(msg.format(*(name(t._data.dtype) for t in ts)))
+
+
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)`` for matrices; input broadcasts."""
     check_tensor(input, "addmm")
-    return _add_scaled(input, mm(mat1, mat2), beta, alpha)
+    prod = mm(mat1, mat2)
+    _dtypes_agree("self and mat2 must have the same dtype, but got {} and {}", input, mat2)
+    return _add_scaled(input, prod, beta, alpha)
 
 
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``; input broadcasts."""
     check_tensor(input, "addmv")
-    return _add_scaled(input, mv(mat, vec), beta, alpha)
+    prod = mv(mat, vec)
+    msg = "addmv input tensors must have the same dtype, but got {}, {}, and {}"
+    _dtypes_agree(msg, input, mat, vec)
+    return _add_scaled(input, prod, beta, alpha)
 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
             alpha: Any = 1) -> Tensor:  # fmt: skip
     """``beta * input + alpha * bmm(batch1, batch2)``; input broadcasts."""
     check_tensor(input, "baddbmm")
-    return _add_scaled(input, bmm(batch1, batch2), beta, alpha)
+    prod = bmm(batch1, batch2)
+    msg = "Input dtypes must be the same, got: input {}, batch1: {}, batch2: {}"
+    _dtypes_agree(msg, input, batch1, batch2, name=_c10_name)
+    return _add_scaled(input, prod, beta, alpha)
 
 
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
            alpha: Any = 1) -> Tensor:  # fmt: skip
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``; input broadcasts."""
     check_tensor(input, "addbmm")
-    return _add_scaled(input, bmm(batch1, batch2).sum(0), beta, alpha)
+    prod = bmm(batch1, batch2).sum(0)
+    _dtypes_agree("self and mat2 must have the same dtype, but got {} and {}", input, batch2)
+    return _add_scaled(input, prod, beta, alpha)
 
 
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
@@ -453,6 +472,7 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
     check_tensor(other, "linalg.cross", "other")
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    _dtypes_agree("expected scalar type {} but found {}", input, other)
     d = _wrap_dim(dim, input._data.ndim)
     na, nb = input._data.shape[d], other._data.shape[d]
     if na != 3 or nb != 3:
