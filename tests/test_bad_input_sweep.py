@@ -232,6 +232,16 @@ MIXED: dict[str, Callable[[Any], Any]] = {
 }
 
 
+@pytest.mark.parametrize("dtype", ["long", "int32", "bool"])
+def test_cholesky_of_integers_is_not_implemented(dtype: str) -> None:
+    with pytest.raises(NotImplementedError) as theirs, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.cholesky's deprecation
+        torch.cholesky(torch.ones(2, 2, dtype=getattr(torch, dtype)))
+    with pytest.raises(NotImplementedError) as ours:
+        retrograd.cholesky(retrograd.ones(2, 2, dtype=getattr(retrograd, dtype)))
+    assert str(ours.value) == str(theirs.value)
+
+
 @pytest.mark.parametrize("name", MIXED)
 def test_mixed_dtypes_raise_pytorchs_message(name: str) -> None:
     with pytest.raises(RuntimeError) as theirs:

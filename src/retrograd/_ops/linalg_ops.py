@@ -639,6 +639,10 @@ def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:  # noqa: N803
 
 def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """``linalg.cholesky`` under its older name."""
+    # its kernel, unlike linalg.cholesky's check, rejects integers as not implemented
+    if isinstance(input, Tensor) and input._data.ndim >= 2 and input._data.dtype.kind in "biu":
+        name = _type_name(input._data.dtype)
+        raise NotImplementedError(f"\"cholesky_cpu\" not implemented for '{name}'")
     return linalg_cholesky(input, upper=upper)
 
 
