@@ -570,3 +570,14 @@ def test_random_shape_calls_match_pytorch_in_values_and_gradients(call: Any, see
         assert_close(o, t)
     if tg is not None:
         assert_close(g, tg)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_cdist_refuses_half_precision_like_pytorch(dtype):
+    messages = []
+    for lib in (rg, torch):
+        x = lib.ones(2, 3, dtype=getattr(lib, dtype))
+        with pytest.raises(NotImplementedError) as err:
+            lib.cdist(x, x)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]

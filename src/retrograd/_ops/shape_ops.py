@@ -2010,6 +2010,9 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
         raise RuntimeError(
             f"cdist: X1 and X2 must have the same dtype, got {x1.dtype} and {x2.dtype}"
         )
+    if x1._data.itemsize == 2:  # PyTorch's CPU kernel has no half-precision version
+        half = "Half" if x1._data.dtype == np.float16 else "BFloat16"
+        raise NotImplementedError(f"\"cdist\" not implemented for '{half}'")
     infer_size(x1._data.shape[:-2], x2._data.shape[:-2])
     return apply(P.Cdist, x1, x2, p=float(p))
 
