@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .._ops.creation import full_like
@@ -73,16 +72,11 @@ class Adagrad(Optimizer):
                 state["step"] = _step_counter()
                 state["sum"] = full_like(p, group["initial_accumulator_value"])
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Perform one optimization step.
-
-        Args:
-            closure (callable, optional): re-evaluates the model and returns the loss.
-
-        Returns:
-            The closure's loss, or ``None``.
-        """
-        return self._step_each(closure, _adagrad_param)
+    @staticmethod
+    def _param_update(
+        p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        _adagrad_param(p, grad, state, group)
 
 
 def _adagrad_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .._ops.creation import zeros_like
@@ -62,16 +61,11 @@ class Adamax(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Perform one optimization step.
-
-        Args:
-            closure (callable, optional): re-evaluates the model and returns the loss.
-
-        Returns:
-            The closure's loss, or ``None``.
-        """
-        return self._step_each(closure, _adamax_param)
+    @staticmethod
+    def _param_update(
+        p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        _adamax_param(p, grad, state, group)
 
 
 def _adamax_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:

@@ -56,7 +56,8 @@ def _typename(obj: Any) -> str:
 
 
 def _with_step_hooks(step: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a subclass's ``step`` so registered pre/post hooks run around it."""
+    """Wrap a ``step`` (the base class's, or a subclass's own) so registered pre/post hooks
+    run around it."""
 
     @functools.wraps(step)
     def wrapper(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
@@ -247,9 +248,21 @@ class Optimizer:
                     with no_grad():
                         grad.zero_()
 
+    # the per-parameter kernel ``(param, grad, state, group)`` of a single-tensor optimizer
+    _param_update: Callable[..., None] | None = None
+
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Perform one optimization step; each optimizer class implements it."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement step()")
+        """Perform one optimization step.
+
+        Args:
+            closure (callable, optional): re-evaluates the model and returns the loss.
+
+        Returns:
+            The closure's loss, or ``None``.
+        """
+        if self._param_update is None:
+            raise NotImplementedError(f"{type(self).__name__} does not implement step()")
+        return self._step_each(closure, self._param_update)
 
     def _step_each(self, closure: Callable[[], Any] | None, update: Callable[..., None]) -> Any:
         """Run ``update(param, grad, state, group)`` for every parameter that has a grad.
@@ -457,3 +470,8 @@ def _step_counter() -> Tensor:
     from .._ops.creation import tensor
 
     return tensor(0.0, dtype=float32)
+
+
+# the single-tensor optimizers inherit this step; subclasses with their own are wrapped by
+# Optimizer.__init_subclass__
+Optimizer.step = _with_step_hooks(Optimizer.step)  # type: ignore[method-assign]

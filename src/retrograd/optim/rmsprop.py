@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .._ops.creation import zeros_like
@@ -67,16 +66,11 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Perform one optimization step.
-
-        Args:
-            closure (callable, optional): re-evaluates the model and returns the loss.
-
-        Returns:
-            The closure's loss, or ``None``.
-        """
-        return self._step_each(closure, _rmsprop_param)
+    @staticmethod
+    def _param_update(
+        p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        _rmsprop_param(p, grad, state, group)
 
 
 def _rmsprop_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
