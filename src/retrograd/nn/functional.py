@@ -421,6 +421,14 @@ from ._losses import (  # noqa: E402  (the losses use the activations above)
     nll_loss,
     smooth_l1_loss,
 )
+from ._norm import (  # noqa: E402
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    rms_norm,
+)
 
 __all__ = [
     "bilinear", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu",
@@ -429,4 +437,8 @@ __all__ = [
     "mish", "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "prelu", "relu", "relu6",
     "selu", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin", "softplus", "softsign",
     "tanh", "threshold",
+]  # fmt: skip
+__all__ += [
+    "batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm",
+    "rms_norm",
 ]  # fmt: skip
