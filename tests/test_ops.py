@@ -359,6 +359,7 @@ NOT_DIFFERENTIABLE = {
     "get_num_threads", "set_num_threads", "set_printoptions", "is_grad_enabled",
     "is_inference_mode_enabled", "is_tensor", "is_complex", "is_floating_point",
     "is_nonzero", "numel",
+    "save", "load",  # checkpoints on disk (tests/test_serialization.py)
 }  # fmt: skip
 
 # Tensor methods outside this database, by kind.
