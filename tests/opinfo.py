@@ -118,6 +118,10 @@ class OpInfo:
     tol: dict[np.dtype, tuple[float, float]] = field(default_factory=dict)  # (rtol, atol)
     # test name, or test name-dtype, -> why PyTorch's behaviour is not matched
     xfail: dict[str, str] = field(default_factory=dict)
+    # "gradgrad" or "fwgrad" -> why PyTorch gives no usable reference in that mode (not
+    # implemented, no tangent, or off its own finite differences): ours is compared with
+    # central differences of PyTorch's lower-order results instead
+    pytorch_lacks: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.covers = self.covers or (self.name,)

@@ -353,8 +353,12 @@ op_db_linalg += [
             S(m(3, 1), wc(m, 3, 3), unitriangular=True),
         ],
         complex=True,
-        fwgrad=False,  # PyTorch has no forward-mode rule for this deprecated form
         tol=DECOMP_TOL,
+        pytorch_lacks={
+            "fwgrad": "PyTorch's tangent uses the whole of A's tangent as if the "
+            "op read it untransposed, ignoring transpose, unitriangular and the "
+            "triangle that is not read: it is off finite differences"
+        },
     ),
     OpInfo(
         "linalg_cholesky",
@@ -369,8 +373,11 @@ op_db_linalg += [
         lambda lib, x, **k: _quiet("cholesky")(lib, _pd(lib, x), **k),
         lambda m: [S(m(3, 3)), S(m(3, 3), upper=True)],
         complex=True,
-        fwgrad=False,  # PyTorch has no forward-mode rule for this deprecated form
         tol=DECOMP_TOL,
+        pytorch_lacks={
+            "fwgrad": "PyTorch implements no forward-mode rule for the "
+            "deprecated cholesky (linalg.cholesky has one)"
+        },
     ),
     OpInfo(
         "cholesky_solve",
@@ -409,7 +416,6 @@ op_db_linalg += [
         lambda m: matrix_samples(m)[1:3],
         covers=("linalg.svd",),
         complex=True,
-        fwgrad=False,  # PyTorch has no forward-mode rule with full matrices either
         tol=DECOMP_TOL,
     ),
     OpInfo(

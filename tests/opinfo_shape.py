@@ -348,8 +348,6 @@ def _entry(name: str, samples: Any, **kw: Any) -> OpInfo:
     return OpInfo(name, _alias(name), samples, complex=kw.pop("complex", True), **kw)
 
 
-NO_HIGHER = dict(gradgrad=False, fwgrad=False)
-
 op_db_shape: list[OpInfo] = [
     _entry("unflatten", unflatten_samples),
     _entry("movedim", movedim_samples, covers=("movedim", "moveaxis")),
@@ -408,15 +406,13 @@ op_db_shape: list[OpInfo] = [
         scatter_reduce_samples("amin"),
         covers=("scatter_reduce",),
     ),  # fmt: skip
-    # PyTorch has no forward-mode rule for prod (its tangent is None); ours is checked
-    # against finite differences in test_shape_extra.py
     OpInfo(
         "scatter_reduce_prod",
         _alias("scatter_reduce"),
         scatter_reduce_samples("prod"),
         covers=("scatter_reduce",),
-        fwgrad=False,
-    ),  # fmt: skip
+        pytorch_lacks={"fwgrad": "PyTorch gives prod no forward-mode rule (a None tangent)"},
+    ),
     _entry("index_select", index_select_samples),
     _entry("index_add", index_add_samples),
     _entry("index_copy", index_copy_samples),
@@ -432,9 +428,14 @@ op_db_shape: list[OpInfo] = [
     _entry("as_strided", as_strided_samples),
     OpInfo("unfold", _method("unfold"), unfold_samples, complex=True),
     _entry("diff", diff_samples),
-    # PyTorch implements neither the derivative of cdist's backward nor its forward-mode
-    # rule; retrograd's are checked against finite differences in test_shape_extra.py
     OpInfo(
-        "cdist", _alias("cdist"), cdist_samples, dtypes=(np.dtype("float32"), F64), **NO_HIGHER
-    ),  # fmt: skip
+        "cdist",
+        _alias("cdist"),
+        cdist_samples,
+        dtypes=(np.dtype("float32"), F64),
+        pytorch_lacks={
+            "gradgrad": "PyTorch implements no derivative of _cdist_backward",
+            "fwgrad": "PyTorch implements no forward-mode rule for _cdist_forward",
+        },
+    ),
 ]

@@ -303,6 +303,28 @@ def test_floor_divide_requires_grad_but_has_no_derivative_as_in_pytorch() -> Non
         y.sum().backward()
 
 
+@pytest.mark.parametrize("fn", [lambda lib, x: 2.5 % x, lambda lib, x: lib.remainder(2.5, x)])
+def test_remainder_of_a_number_has_no_derivative_as_in_pytorch(fn: Any) -> None:
+    errors = []
+    for lib in (torch, rg):
+        x = lib.tensor([1.3, 0.7], requires_grad=True)
+        y = fn(lib, x)
+        assert y.requires_grad and y.tolist() == pytest.approx([1.2, 0.4])
+        with pytest.raises(RuntimeError) as e:
+            y.sum().backward()
+        errors.append(str(e.value))
+        fw = lib.autograd.forward_ad
+        with fw.dual_level(), pytest.raises(NotImplementedError):
+            fn(lib, fw.make_dual(x.detach(), lib.ones(2)))
+    assert errors[1] == errors[0]
+
+
+def test_fmod_of_a_number_is_a_type_error_as_in_pytorch() -> None:
+    for lib in (torch, rg):
+        with pytest.raises(TypeError, match="fmod"):
+            lib.fmod(2.5, lib.tensor([1.0]))
+
+
 def test_rounding_ops_pass_zero_gradients_even_for_infinite_upstream() -> None:
     for lib in (rg, torch):
         x = lib.tensor([0.5, 1.5], requires_grad=True)

@@ -263,3 +263,27 @@ def test_bfloat16_matmul_stays_bfloat16_like_pytorch():
     assert out.dtype == rg.bfloat16 and x.grad.dtype == rg.bfloat16
     np.testing.assert_allclose(out.detach().float().numpy(), out_t.detach().float().numpy())
     np.testing.assert_allclose(x.grad.float().numpy(), xt.grad.float().numpy())
+
+
+@pytest.mark.parametrize("shape", [(4, 2), (2, 4), (2, 3, 2), (3, 3)])
+def test_full_svd_tangents_of_the_extra_singular_vectors_are_zero_as_in_pytorch(
+    shape: tuple[int, ...],
+) -> None:
+    a, t = pair(*shape, seed=1)[0], pair(*shape, seed=2)[0]
+    k = min(shape[-2:])
+    fw = rg.autograd.forward_ad
+    with fw.dual_level():
+        full = [fw.unpack_dual(o).tangent for o in rg.linalg.svd(fw.make_dual(a, t))]
+        thin = [fw.unpack_dual(o).tangent for o in rg.linalg.svd(fw.make_dual(a, t), False)]
+    # the first k singular vectors move as in the reduced decomposition (which the op
+    # database compares with PyTorch); the others, arbitrary bases, get zero tangents
+    assert_close(full[0][..., :k], thin[0])
+    assert_close(full[2][..., :k, :], thin[2])
+    assert_close(full[1], thin[1])
+    assert not full[0][..., k:].numpy().any() and not full[2][..., k:, :].numpy().any()
+    tfw = torch.autograd.forward_ad
+    with tfw.dual_level():
+        u, _, vh = torch.linalg.svd(tfw.make_dual(*(torch.from_numpy(x.numpy()) for x in (a, t))))
+        assert tfw.unpack_dual(u).tangent.shape == full[0].shape
+        assert not tfw.unpack_dual(u).tangent[..., k:].any()
+        assert not tfw.unpack_dual(vh).tangent[..., k:, :].any()

@@ -35,17 +35,27 @@ def table() -> str:
     for op in opinfo.op_db:
         by_area[sources[id(op)]].append(op)
     rows = [
-        "| area | operations (functions, methods, operators) | tested dtypes | not checked |",
+        "| area | operations (functions, methods, operators) | tested dtypes "
+        "| not compared with PyTorch |",
         "|---|---|---|---|",
     ]
     for area, ops in by_area.items():
         names = sorted({c for op in ops for c in op.covers})
         dtypes = sorted({str(d) for op in ops for d in op.dtypes})
         gaps = []
+        nograd = sorted(op.name for op in ops if not op.grad)
+        if nograd:  # PyTorch defines no derivative for these either
+            gaps.append(f"no derivative (as PyTorch): {', '.join(nograd)}")
         for label, flag in (("2nd order", "gradgrad"), ("forward mode", "fwgrad")):
-            missing = sorted(op.name for op in ops if not getattr(op, flag))
+            missing = sorted(op.name for op in ops if op.grad and not getattr(op, flag))
             if missing:
                 gaps.append(f"{label}: {', '.join(missing)}")
+            by_fd = sorted(op.name for op in ops if flag in op.pytorch_lacks)
+            if by_fd:
+                gaps.append(
+                    f"{label} vs finite differences only (PyTorch has none usable): "
+                    f"{', '.join(by_fd)}"
+                )
         rows.append(
             f"| {AREAS[area]} ({len(names)}) | {', '.join(f'`{n}`' for n in names)} | "
             f"{', '.join(dtypes)} | {'; '.join(gaps) or '-'} |"

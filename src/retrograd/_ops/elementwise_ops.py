@@ -675,10 +675,18 @@ def floor_divide(input: Any, other: Any, *, out: Any = None) -> Tensor:
 
 def _mod_op(prim: Any, scalar_prim: Any, name: str) -> Any:
     def op(input: Any, other: Any, *, out: Any = None) -> Tensor:
+        p = prim if isinstance(other, Tensor) else scalar_prim
+        if not isinstance(input, Tensor):
+            if name == "fmod":  # PyTorch has no fmod(Number, Tensor) overload
+                raise TypeError(
+                    f"fmod() received an invalid combination of arguments - got "
+                    f"({type(input).__name__}, {type(other).__name__}), but expected "
+                    "(Tensor input, Tensor other) or (Tensor input, Number other)"
+                )
+            p = P.RemainderOfScalar  # remainder(Number, Tensor): no derivative in PyTorch
         (ta, tb), dt = promote(input, other)
         if dt.kind == "c":
             raise _not_implemented(f"{name}_cpu", dt)
-        p = prim if isinstance(other, Tensor) else scalar_prim
         try:
             return apply_promoted(p, dt, ta, tb)
         except ValueError as e:

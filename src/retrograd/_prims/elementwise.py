@@ -1127,6 +1127,28 @@ class RemainderScalar(Remainder):
     node_name = "RemainderBackward0"
 
 
+class RemainderOfScalar(Primitive):
+    """remainder(number, tensor): PyTorch has no derivative for this overload."""
+
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        _int_div_check(b)
+        with quiet():
+            return np.remainder(a, b)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        raise RuntimeError("derivative for aten::remainder is not implemented")
+
+    @staticmethod
+    def jvp(ctx: Ctx, ta: Any, tb: Any) -> Any:
+        raise NotImplementedError(
+            "Trying to use forward AD with aten::remainder that does not support it."
+        )
+
+
 class Fmod(Elementwise):
     """C's fmod (the sign of a); d/db = -trunc(a / b) (FmodBackward1)."""
 

@@ -516,10 +516,12 @@ class LinalgSvd(Primitive):
 
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
-        if ctx.params["full_matrices"]:
-            raise RuntimeError("linalg_svd_jvp: full_matrices=True is not supported")
+        full = ctx.params["full_matrices"]
         a = ctx.inputs[0]
-        u, s, vh = apply(LinalgSvd, a, full_matrices=False)
+        u, s, vh = apply(LinalgSvd, a, full_matrices=full)
+        k = s.shape[-1]
+        if full:  # as PyTorch: the extra singular vectors get a zero tangent
+            u, vh = u[..., :k], vh[..., :k, :]
         v, sc = _mh(vh), s.to(u.dtype)
         dp = _mh(u) @ t @ v
         dpd = _diagonal(dp)
@@ -531,8 +533,23 @@ class LinalgSvd(Primitive):
         if dp.is_complex():
             om_u = om_u + _diag_embed(1j * dpd.imag / s)
         du = u @ om_u + _mat_cols(t @ v - u @ dp, sc)
-        dv = v @ om_v + _mat_cols(_mh(t) @ u - v @ _mh(dp), sc)
-        return du, ds, _mh(dv)
+        dvh = _mh(v @ om_v + _mat_cols(_mh(t) @ u - v @ _mh(dp), sc))
+        if full:
+            m, n = a.shape[-2:]
+            du = _pad_last(du, m - k, -1)
+            dvh = _pad_last(dvh, n - k, -2)
+        return du, ds, dvh
+
+
+def _pad_last(x: Any, extra: int, dim: int) -> Any:
+    """``x`` followed by ``extra`` zero slices along ``dim`` (-1 or -2)."""
+    if extra == 0:
+        return x
+    from .._ops.shape_ops import cat
+
+    shape = list(x.shape)
+    shape[dim] = extra
+    return cat([x, _core._Tensor._wrap(np.zeros(shape, x._data.dtype))], dim)
 
 
 def _right_solve_upper(z: Any, r: Any) -> Any:
