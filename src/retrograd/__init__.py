@@ -360,6 +360,7 @@ from .autograd import (
     no_grad,
     set_grad_enabled,
 )
+from .serialization import load, save
 
 float = float32  # noqa: A001
 double = float64
