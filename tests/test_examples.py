@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
+# train_digits.py draws random weights, dropout masks and shuffles, whose streams differ from
+# PyTorch's: tests/test_train_digits.py checks it on its own terms.
+EXAMPLES = sorted(p for p in (Path(__file__).parent.parent / "examples").glob("*.py")
+                  if p.name != "train_digits.py")  # fmt: skip
 NUMBER = re.compile(r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+(?:e[-+]?\d+)?")
 
 
