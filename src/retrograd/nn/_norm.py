@@ -1,5 +1,9 @@
-"""The normalization functionals of ``nn.functional``: layer, RMS, group, batch and instance
-norm, composed from retrograd's differentiable ops (so every order of derivative works)."""
+"""The normalization and embedding functionals of ``nn.functional``.
+
+Layer, RMS, group, batch and instance norm are composed from retrograd's differentiable ops
+(so every order of derivative works); embedding and embedding_bag use the row gather and
+scatter primitives of ``_prims/norm.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,12 @@ import math
 from typing import Any
 
 import ml_dtypes
+import numpy as np
 
 import retrograd as _rg
 
+from .._prims import norm as _p
+from .._prims._core import apply
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 
@@ -279,7 +286,201 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     return input / div
 
 
+# ---------------------------------------------------------------------------- embeddings
+
+
+def _index_array(input: Tensor, name: str) -> np.ndarray:
+    if input.dtype not in (_rg.int64, _rg.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {input.type()} instead (while checking arguments for "
+            f"{name})"
+        )
+    return input._data.astype(np.int64, copy=False)
+
+
+def _padding_index(padding_idx: int | None, num: int) -> int:
+    """PyTorch's normalisation of ``padding_idx``: negative counts from the end; -1 is none."""
+    if padding_idx is None:
+        return -1
+    if padding_idx >= num or padding_idx < -num:
+        raise AssertionError("Padding_idx must be within num_embeddings")
+    return padding_idx + num if padding_idx < 0 else padding_idx
+
+
+def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """Scale the looked-up rows whose ``norm_type``-norm exceeds ``max_norm`` down to it, in
+    place and unrecorded (PyTorch's ``embedding_renorm_``)."""
+    rows = np.unique(idx)
+    if not rows.size:
+        return
+    with no_grad():
+        picked = weight.index_select(0, _rg.from_numpy(rows))
+        norms = picked.norm(norm_type, 1, keepdim=True)
+        # PyTorch adds 1e-7 to the norm so a renormed row ends just under max_norm
+        scale = _rg.where(norms > max_norm, max_norm / (norms + 1e-7), _rg.ones_like(norms))
+        weight.index_copy_(0, _rg.from_numpy(rows), picked * scale)
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:  # fmt: skip
+    """Look up rows of ``weight``: ``weight[input]``.
+
+    Args:
+        input: integer indices of any shape.
+        weight: ``(num_embeddings, embedding_dim)`` table.
+        padding_idx: a row that receives no gradient.
+        max_norm: rows looked up whose norm exceeds this are renormalised in place first.
+        norm_type: the p of the norm for ``max_norm``.
+        scale_grad_by_freq: divide each row's gradient by its count in ``input``.
+        sparse: accepted for compatibility; gradients are dense.
+
+    Returns:
+        ``(*input.shape, embedding_dim)``.
+
+    Example::
+
+        >>> F.embedding(retrograd.tensor([[0, 2]]), retrograd.randn(3, 4)).shape
+        retrograd.Size([1, 2, 4])
+    """
+    idx = _index_array(input, "embedding")
+    num = weight.shape[0]
+    pad = _padding_index(padding_idx, num)
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
+    if weight.dim() != 2:
+        raise RuntimeError(f"'weight' must be 2-D, but got a {weight.dim()}-D tensor")
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
+    return apply(_p.Embedding, weight, index=idx, num=num, pad=pad, freq=scale_grad_by_freq)
+
+
+def _bag_ids(offsets: np.ndarray, n: int, include_last_offset: bool) -> tuple[np.ndarray, int]:
+    """Each input position's bag, and the bag count, from ``offsets``."""
+    if offsets.size and offsets[0] != 0:
+        raise RuntimeError(
+            "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
+            f"from position 0. However, got {int(offsets[0])}"
+        )
+    if offsets.size and offsets[-1] > n:
+        raise RuntimeError(
+            f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of "
+            f"{int(offsets[-1])}"
+        )
+    if np.any(np.diff(offsets) < 0):
+        raise RuntimeError(f"offsets must be non-decreasing, got {offsets.tolist()}")
+    bags = len(offsets) - 1 if include_last_offset else len(offsets)
+    bags = max(bags, 0)
+    ids = np.searchsorted(offsets, np.arange(n), side="right") - 1
+    # with include_last_offset, positions from the last offset on belong to no bag
+    return np.where(ids < bags, ids, -1), bags
+
+
+_Bags = tuple[np.ndarray, np.ndarray, int, Tensor | None]
+
+
+def _bag_input(input: Tensor, offsets: Tensor | None, psw: Tensor | None,
+               include_last_offset: bool) -> _Bags:  # fmt: skip
+    """Flat indices, their bag ids, the bag count and flat per-sample weights."""
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError(
+                "if input is 2D, then offsets has to be None, as input is treated is a "
+                "mini-batch of fixed length sequences. However, found offsets of type "
+                f"{type(offsets)}"
+            )
+        idx = _index_array(input, "embedding_bag").reshape(-1)
+        bags, length = input.shape
+        ids = np.repeat(np.arange(bags), length)
+        return idx, ids, bags, None if psw is None else psw.reshape(-1)
+    if input.dim() != 1:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.dim()}")  # fmt: skip
+    if offsets is None:
+        raise ValueError("offsets has to be a 1D Tensor but got None")
+    if offsets.dim() != 1:
+        raise ValueError("offsets has to be a 1D Tensor")
+    idx = _index_array(input, "embedding_bag")
+    ids, bags = _bag_ids(offsets._data.astype(np.int64), idx.size, include_last_offset)
+    return idx, ids, bags, psw
+
+
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
+                  max_norm: float | None = None, norm_type: float = 2,
+                  scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Tensor:  # fmt: skip
+    """Sum, mean or max of bags of embedding rows, without materialising the lookups' graph
+    per bag.
+
+    Args:
+        input: 1-D indices cut into bags by ``offsets``, or 2-D ``(B, L)`` (one bag per row).
+        weight: ``(num_embeddings, embedding_dim)`` table.
+        offsets: start of each bag in a 1-D ``input``.
+        max_norm, norm_type, scale_grad_by_freq: as in :func:`embedding`.
+        mode: ``'sum'``, ``'mean'`` or ``'max'``; an empty bag gives zeros.
+        per_sample_weights: weights of the looked-up rows (``'sum'`` only), ``input``'s shape.
+        include_last_offset: ``offsets`` has one more entry, the end of the last bag.
+        padding_idx: entries equal to it are left out of their bag (and of its mean).
+
+    Returns:
+        ``(B, embedding_dim)``.
+    """
+    if per_sample_weights is not None and input.shape != per_sample_weights.shape:
+        raise ValueError(
+            f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, "
+            f"then it must have the same shape as the input ({input.shape})"
+        )
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                         f"{weight.dim()}")  # fmt: skip
+    idx, ids, bags, psw = _bag_input(input, offsets, per_sample_weights, include_last_offset)
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    num = weight.shape[0]
+    bad = (idx < 0) | (idx >= num)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise RuntimeError(
+            f"Index {i} of input takes value {int(idx[i])} which is not in the valid range "
+            f"[0, {num})"
+        )
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
+    if psw is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+            f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+            "GitHub."
+        )
+    pad = -1 if padding_idx is None else _padding_index(padding_idx, num)
+    ids = np.where(idx == pad, -1, ids)  # padding entries belong to no bag
+    kept = ids >= 0
+    rows = apply(_p.Embedding, weight, index=idx, num=num, pad=pad, freq=scale_grad_by_freq)
+    if mode == "max":
+        return _bag_max(rows, ids, kept, bags)
+    if psw is not None:
+        rows = rows * psw.unsqueeze(-1)
+    scale = None
+    if mode == "mean":
+        counts = np.bincount(ids[kept], minlength=bags)
+        scale = np.where(kept, 1.0 / np.maximum(counts[np.where(kept, ids, 0)], 1), 0.0)
+    return apply(_p.ScatterRows, rows, index=ids, num=bags, scale=scale)
+
+
+def _bag_max(rows: Tensor, ids: np.ndarray, kept: np.ndarray, bags: int) -> Tensor:
+    """Per-bag elementwise max of ``rows``; empty bags are zeros, as PyTorch."""
+    pos = np.flatnonzero(kept)
+    picked = rows.index_select(0, _rg.from_numpy(pos))
+    where = _rg.from_numpy(np.broadcast_to(ids[pos, None], picked.shape).copy())
+    out = _rg.zeros((bags, rows.shape[1]), dtype=rows.dtype)
+    return out.scatter_reduce(0, where, picked, "amax", include_self=False)
+
+
 __all__ = [
-    "batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm",
-    "rms_norm",
+    "batch_norm", "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm",
+    "local_response_norm", "rms_norm",
 ]  # fmt: skip

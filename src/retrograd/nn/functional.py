@@ -410,6 +410,7 @@ def _pad_constant(x: Tensor, dim: int, left: int, right: int, value: float) -> T
 
 
 # ---------------------------------------------------------------------------- losses
+)
 from ._losses import (  # noqa: E402  (the losses use the activations above)
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -423,6 +424,8 @@ from ._losses import (  # noqa: E402  (the losses use the activations above)
 )
 from ._norm import (  # noqa: E402
     batch_norm,
+    embedding,
+    embedding_bag,
     group_norm,
     instance_norm,
     layer_norm,
@@ -439,6 +442,9 @@ __all__ = [
     "tanh", "threshold",
 ]  # fmt: skip
 __all__ += [
-    "batch_norm", "group_norm", "instance_norm", "layer_norm", "local_response_norm",
-    "rms_norm",
+    "batch_norm", "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm",
+    "local_response_norm", "rms_norm",
+]  # fmt: skip
+)
+__all__ += [
 ]  # fmt: skip
