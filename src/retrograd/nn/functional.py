@@ -410,7 +410,6 @@ def _pad_constant(x: Tensor, dim: int, left: int, right: int, value: float) -> T
 
 
 # ---------------------------------------------------------------------------- losses
-)
 from ._losses import (  # noqa: E402  (the losses use the activations above)
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -444,7 +443,4 @@ __all__ = [
 __all__ += [
     "batch_norm", "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm",
     "local_response_norm", "rms_norm",
-]  # fmt: skip
-)
-__all__ += [
 ]  # fmt: skip

@@ -60,5 +60,3 @@ __all__ += [
     "InstanceNorm3d", "LayerNorm", "LocalResponseNorm", "RMSNorm", "Embedding", "EmbeddingBag",
 ]  # fmt: skip
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
-__all__ += [
-]  # fmt: skip
