@@ -485,6 +485,14 @@ NOT_DIFFERENTIABLE = {
     "linspace", "normal", "ones", "ones_like", "rand", "rand_like", "randint",
     "randint_like", "randn", "randn_like", "randperm", "scalar_tensor", "tensor", "zeros",
     "zeros_like",
+    # samples with a zero gradient, and autocast/compile/global switches (test_surface.py,
+    # test_amp.py)
+    "multinomial", "bernoulli", "poisson", "compile", "get_autocast_dtype",
+    "is_autocast_available", "is_autocast_cache_enabled", "is_autocast_enabled",
+    "are_deterministic_algorithms_enabled", "get_deterministic_debug_mode",
+    "get_float32_matmul_precision", "is_deterministic_algorithms_warn_only_enabled",
+    "set_deterministic_debug_mode", "set_float32_matmul_precision",
+    "use_deterministic_algorithms",
     # comparisons, logical and bitwise ops: bool or integer results
     "eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge",
     "greater_equal", "isnan", "logical_and", "logical_or", "logical_xor", "logical_not",

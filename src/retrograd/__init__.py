@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from . import (
     _ops,  # noqa: F401  (attaches the Tensor methods)
+    amp,
+    backends,
+    cpu,
+    cuda,
     func,
     linalg,
     nn,
     optim,
     utils,
 )
+from ._compile import compile  # noqa: A004
 from ._device import device
 from ._dtype import (
     bfloat16,
@@ -37,6 +42,15 @@ from ._dtype import (
     uint8,
 )
 from ._dtype import bool_ as bool  # noqa: A001  (PyTorch's name)
+from ._global_flags import (
+    are_deterministic_algorithms_enabled,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
 from ._ops._convert import result_type
 from ._ops.creation import (
     Generator,
@@ -244,6 +258,7 @@ from ._ops.linalg_ops import (
     vdot,
 )
 from ._ops.linalg_ops import outer as ger
+from ._ops.random_ops import bernoulli, multinomial, poisson
 from ._ops.reduce_ops import (
     all,
     amax,
@@ -352,6 +367,13 @@ from ._ops.shape_ops import (
 from ._tensor import Size, Tensor
 from ._tensor_str import set_printoptions
 from ._threads import get_num_threads, set_num_threads
+from .amp.autocast_mode import (
+    autocast,
+    get_autocast_dtype,
+    is_autocast_available,
+    is_autocast_cache_enabled,
+    is_autocast_enabled,
+)
 from .autograd import (
     enable_grad,
     inference_mode,

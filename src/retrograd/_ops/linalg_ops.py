@@ -11,6 +11,7 @@ import numpy as np
 from .._prims import linalg as P
 from .._prims._core import apply
 from .._tensor import Tensor, _wrap_dim
+from ..amp import autocast_mode as _ac
 from ._convert import check_tensor
 from .elementwise_ops import _c10_name, _type_name
 from .shape_ops import infer_size
@@ -20,6 +21,8 @@ from .shape_ops import stack as stack_
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with PyTorch's rules for every rank combination: 1-D operands are
     promoted to matrices and the added dim removed; batch dims broadcast."""
+    if _ac._enabled:
+        input, other = _ac._autocast_args(input, other)
     check_tensor(input, "matmul")
     check_tensor(other, "matmul", "other")
     na, nb = input._data.ndim, other._data.ndim
@@ -67,6 +70,8 @@ def _dims_str(t: Tensor) -> str:
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """Product of two matrices (2-D only; ``matmul`` broadcasts)."""
+    if _ac._enabled:
+        input, mat2 = _ac._autocast_args(input, mat2)
     check_tensor(input, "mm")
     check_tensor(mat2, "mm", "mat2")
     if input._data.ndim != 2:
@@ -78,6 +83,8 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched product of (b, n, m) and (b, m, p) tensors, without broadcasting."""
+    if _ac._enabled:
+        input, mat2 = _ac._autocast_args(input, mat2)
     check_tensor(input, "bmm")
     check_tensor(mat2, "bmm", "mat2")
     if input._data.ndim != 3:
@@ -175,6 +182,8 @@ def _dtypes_agree(msg: str, *ts: Tensor, name: Callable[[np.dtype], str] = _type
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)`` for matrices; input broadcasts."""
+    if _ac._enabled:
+        input, mat1, mat2 = _ac._autocast_args(input, mat1, mat2)
     check_tensor(input, "addmm")
     prod = mm(mat1, mat2)
     _dtypes_agree("self and mat2 must have the same dtype, but got {} and {}", input, mat2)
@@ -193,6 +202,8 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
             alpha: Any = 1) -> Tensor:  # fmt: skip
     """``beta * input + alpha * bmm(batch1, batch2)``; input broadcasts."""
+    if _ac._enabled:
+        input, batch1, batch2 = _ac._autocast_args(input, batch1, batch2)
     check_tensor(input, "baddbmm")
     prod = bmm(batch1, batch2)
     msg = "Input dtypes must be the same, got: input {}, batch1: {}, batch2: {}"
@@ -203,6 +214,8 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
            alpha: Any = 1) -> Tensor:  # fmt: skip
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``; input broadcasts."""
+    if _ac._enabled:
+        input, batch1, batch2 = _ac._autocast_args(input, batch1, batch2)
     check_tensor(input, "addbmm")
     prod = bmm(batch1, batch2).sum(0)
     _dtypes_agree("self and mat2 must have the same dtype, but got {} and {}", input, batch2)

@@ -10,6 +10,7 @@ from . import creation as C
 from . import elementwise_ops as E
 from . import inplace as I
 from . import linalg_ops as L
+from . import random_ops as RND
 from . import reduce_ops as R
 from . import shape_ops as S
 from ._convert import is_scalar
@@ -202,6 +203,8 @@ _METHODS: dict[str, Any] = {
     "cfloat": _cast(_dtype.complex64), "cdouble": _cast(_dtype.complex128),
     "new_zeros": _new(C.zeros), "new_ones": _new(C.ones), "new_empty": _new(C.empty),
     "new_full": _new_full, "new_tensor": _new_tensor,
+    # sampling
+    **RND.METHODS,
     # in place
     "add_": I.add_, "sub_": I.sub_, "mul_": I.mul_, "div_": I.div_, "pow_": I.pow_,
     "neg_": I.neg_, "exp_": I.exp_, "log_": I.log_, "sqrt_": I.sqrt_, "sin_": I.sin_,

@@ -18,6 +18,7 @@ import numpy as np
 import retrograd as _rg
 
 from .._tensor import Tensor
+from ..amp import autocast_mode as _ac
 from ..autograd.grad_mode import state as _grad_state
 
 # ---------------------------------------------------------------------------- helpers
@@ -91,6 +92,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Returns:
         ``(*, out_features)``.
     """
+    if _ac._enabled:
+        input, weight, bias = _ac._autocast_args(input, weight, bias)
     if input.dim() == 0 or input.shape[-1] != weight.shape[-1]:
         rows = input.numel() // input.shape[-1] if input.dim() and input.shape[-1] else 1
         cols = input.shape[-1] if input.dim() else 1
@@ -257,6 +260,8 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """``input`` where positive, ``weight * input`` elsewhere; ``weight`` runs along dim 1."""
+    if _ac._enabled:
+        input, weight = _ac._autocast_args(input, weight)
     if weight.numel() != 1:
         if input.dim() < 2 or input.shape[1] != weight.numel():
             got = input.shape[1] if input.dim() >= 2 else input.shape[0] if input.dim() else 1

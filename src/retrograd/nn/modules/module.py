@@ -487,6 +487,13 @@ class Module:
         _check_device("cuda")
         return self
 
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Compile in place, as PyTorch's ``Module.compile``: the options are checked
+        (see ``retrograd.compile``) and the module keeps running eagerly."""
+        from ..._compile import compile as _compile
+
+        _compile(self.forward, *args, **kwargs)
+
     # ------------------------------------------------------------------ state
     def state_dict(self, *, destination: dict[str, Any] | None = None, prefix: str = "",
                    keep_vars: bool = False) -> dict[str, Any]:  # fmt: skip
