@@ -289,3 +289,139 @@ class PReLU(Module):
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
+
+
+# ---------------------------------------------------------------------------- attention
+from .. import _attention  # noqa: E402  (kept next to the class that needs it)
+from .. import init as _init  # noqa: E402
+from .linear import Linear  # noqa: E402
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """The Linear of :class:`MultiheadAttention`'s output projection (PyTorch's name, kept
+    so that ``repr`` matches)."""
+
+
+class MultiheadAttention(Module):
+    """Multi-head attention from "Attention Is All You Need".
+
+    Args:
+        embed_dim: total dimension of the model (split across heads).
+        num_heads: parallel attention heads; ``embed_dim`` must be divisible by it.
+        dropout: dropout probability on the attention weights (training only).
+        bias: add biases to the input and output projections.
+        add_bias_kv: add a learned bias row to the key and value sequences.
+        add_zero_attn: add a batch of zeros to the key and value sequences.
+        kdim, vdim: feature sizes of key and value (default ``embed_dim``); when they differ
+            the projections are separate ``q/k/v_proj_weight`` instead of ``in_proj_weight``.
+        batch_first: inputs and output as ``(batch, seq, feature)``.
+
+    Example::
+
+        >>> mha = nn.MultiheadAttention(16, 4)
+        >>> x = retrograd.randn(5, 2, 16)
+        >>> out, weights = mha(x, x, x)
+        >>> out.shape, weights.shape
+        (retrograd.Size([5, 2, 16]), retrograd.Size([2, 5, 5]))
+    """
+
+    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
+                 vdim: int | None = None, batch_first: bool = False, device: Any = None,
+                 dtype: Any = None) -> None:  # fmt: skip
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(
+                "embed_dim and num_heads must be greater than 0, got "
+                f"embed_dim={embed_dim} and num_heads={num_heads} instead"
+            )
+        super().__init__()
+        fk = {"device": device, "dtype": dtype if dtype is not None else _rg.get_default_dtype()}
+        self.embed_dim = embed_dim
+        self.kdim = kdim if kdim is not None else embed_dim
+        self.vdim = vdim if vdim is not None else embed_dim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.num_heads = num_heads
+        self.dropout = dropout
+        self.batch_first = batch_first
+        self.head_dim = embed_dim // num_heads
+        if self.head_dim * num_heads != embed_dim:
+            raise AssertionError("embed_dim must be divisible by num_heads")
+        if not self._qkv_same_embed_dim:
+            self.q_proj_weight = Parameter(_rg.empty((embed_dim, embed_dim), **fk))
+            self.k_proj_weight = Parameter(_rg.empty((embed_dim, self.kdim), **fk))
+            self.v_proj_weight = Parameter(_rg.empty((embed_dim, self.vdim), **fk))
+            self.register_parameter("in_proj_weight", None)
+        else:
+            self.in_proj_weight = Parameter(_rg.empty((3 * embed_dim, embed_dim), **fk))
+            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+                self.register_parameter(name, None)
+        if bias:
+            self.in_proj_bias = Parameter(_rg.empty(3 * embed_dim, **fk))
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **fk)
+        if add_bias_kv:
+            self.bias_k = Parameter(_rg.empty((1, 1, embed_dim), **fk))
+            self.bias_v = Parameter(_rg.empty((1, 1, embed_dim), **fk))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
+        self._reset_parameters()
+
+    def _reset_parameters(self) -> None:
+        if self._qkv_same_embed_dim:
+            _init.xavier_uniform_(self.in_proj_weight)
+        else:
+            _init.xavier_uniform_(self.q_proj_weight)
+            _init.xavier_uniform_(self.k_proj_weight)
+            _init.xavier_uniform_(self.v_proj_weight)
+        if self.in_proj_bias is not None:
+            _init.constant_(self.in_proj_bias, 0.0)
+            _init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            _init.xavier_normal_(self.bias_k)
+        if self.bias_v is not None:
+            _init.xavier_normal_(self.bias_v)
+
+    def forward(self, query: Tensor, key: Tensor, value: Tensor,
+                key_padding_mask: Tensor | None = None, need_weights: bool = True,
+                attn_mask: Tensor | None = None, average_attn_weights: bool = True,
+                is_causal: bool = False) -> tuple[Tensor, Tensor | None]:  # fmt: skip
+        """Attend from ``query`` to ``key``/``value``.
+
+        Args:
+            query: ``(L, N, E)`` (``(N, L, E)`` with batch_first, ``(L, E)`` unbatched).
+            key, value: ``(S, N, kdim)`` and ``(S, N, vdim)`` likewise.
+            key_padding_mask: ``(N, S)``; True (or -inf) hides a key position.
+            need_weights: also return the attention weights.
+            attn_mask: ``(L, S)`` or ``(N * num_heads, L, S)``; True hides a pair.
+            average_attn_weights: average the returned weights over heads.
+            is_causal: a hint that ``attn_mask`` is the causal mask.
+
+        Returns:
+            ``(attn_output, attn_weights)`` (weights ``(N, L, S)``, per head
+            ``(N, num_heads, L, S)``, or None).
+        """
+        attention = _attention
+        batched = query.dim() == 3
+        key_padding_mask = attention._canonical_mask(
+            key_padding_mask, "key_padding_mask", attention._none_or_dtype(attn_mask),
+            "attn_mask", query.dtype,
+        )  # fmt: skip
+        attn_mask = attention._canonical_mask(attn_mask, "attn_mask", None, "", query.dtype,
+                                              False)  # fmt: skip
+        if self.batch_first and batched:
+            query, key, value = (x.transpose(1, 0) for x in (query, key, value))
+        separate = not self._qkv_same_embed_dim
+        out, weights = attention.multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
+            self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
+            self.out_proj.weight, self.out_proj.bias, training=self.training,
+            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            use_separate_proj_weight=separate, q_proj_weight=self.q_proj_weight,
+            k_proj_weight=self.k_proj_weight, v_proj_weight=self.v_proj_weight,
+            average_attn_weights=average_attn_weights, is_causal=is_causal,
+        )  # fmt: skip
+        if self.batch_first and batched:
+            out = out.transpose(1, 0)
+        return out, weights
