@@ -1,7 +1,8 @@
-"""Utilities around training: ``utils.data`` (datasets, samplers, DataLoader)."""
+"""Utilities around training: ``utils.data`` (datasets, samplers, DataLoader),
+``utils.checkpoint`` (activation checkpointing)."""
 
 from __future__ import annotations
 
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]
