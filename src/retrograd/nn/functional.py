@@ -375,6 +375,8 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
                            f"dimension {input.dim()}")  # fmt: skip
     if mode not in ("constant", "reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode != "constant":
+        _check_pad_mode(input, len(pad), mode, value)
     out = input
     for i in range(len(pad) // 2):
         dim = input.dim() - 1 - i
@@ -383,7 +385,13 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         if mode == "constant":
             out = _pad_constant(out, dim, left, right, 0.0 if value is None else value)
             continue
-        if left > n - (mode == "reflect") or right > n - (mode == "reflect"):
+        if mode == "circular" and (left > n or right > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        if mode == "circular" and min(left, right) < 0:
+            # PyTorch crops first, then wraps around what is left
+            out = out.narrow(dim, max(-left, 0), n - max(-left, 0) - max(-right, 0))
+            left, right, n = max(left, 0), max(right, 0), out.shape[dim]
+        if mode == "reflect" and (left >= n or right >= n):
             raise RuntimeError(
                 f"Argument #4: Padding size should be less than the corresponding input "
                 f"dimension, but got: padding ({left}, {right}) at dimension {dim} of input "
@@ -392,6 +400,21 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
         idx = _rg.from_numpy(_pad_index(n, left, right, mode).astype(np.int64))
         out = out.index_select(dim, idx)
     return out
+
+
+def _check_pad_mode(input: Tensor, n_pad: int, mode: str, value: float | None) -> None:
+    """PyTorch's rules for the non-constant modes: no fill value, and 1, 2 or 3 padded dims
+    on an input with one or two leading (batch, channel) dims more."""
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    if n_pad not in (2, 4, 6) or input.dim() not in (n_pad // 2 + 1, n_pad // 2 + 2):
+        raise NotImplementedError(
+            f"Padding size {n_pad} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
 
 
 def _pad_constant(x: Tensor, dim: int, left: int, right: int, value: float) -> Tensor:
@@ -415,6 +438,16 @@ def _pad_constant(x: Tensor, dim: int, left: int, right: int, value: float) -> T
 
 
 # ---------------------------------------------------------------------------- losses
+from ._conv import (  # noqa: E402
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
 from ._losses import (  # noqa: E402  (the losses use the activations above)
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -448,6 +481,35 @@ __all__ = [
 __all__ += [
     "batch_norm", "embedding", "embedding_bag", "group_norm", "instance_norm", "layer_norm",
     "local_response_norm", "rms_norm",
+]  # fmt: skip
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+            "conv_transpose3d", "fold", "unfold"]  # fmt: skip
+from ._pool import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
+)
+
+__all__ += [
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+    "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+    "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d",
+    "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices",
 ]  # fmt: skip
 from ._attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402
 
