@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -248,3 +250,306 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.dim() else loss.sum()
     return F._reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- likelihoods
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:  # fmt: skip
+    """Negative log-likelihood of ``target`` under a Poisson distribution of rate ``input``.
+
+    Args:
+        input: the rate's log (``log_input``) or the rate itself.
+        target: observed counts, ``input``'s shape.
+        log_input: ``exp(input) - target * input`` rather than
+            ``input - target * log(input + eps)``.
+        full: add Stirling's approximation of ``log(target!)`` where ``target > 1``.
+        eps: keeps ``log`` finite at a zero rate (without ``log_input``).
+        reduction: ``'none'``, ``'mean'`` or ``'sum'``.
+    """
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    if log_input:
+        loss = _rg.exp(input) - target * input
+    else:
+        loss = input - target * _rg.log(input + eps)
+    if full:
+        big = target > 1
+        # computed at a safe target where masked, so log(0) leaves no nan (PyTorch's own
+        # formula gives a target that requires grad a nan gradient at 0)
+        safe = _rg.where(big, target, _rg.full_like(target, 2.0))
+        stirling = safe * _rg.log(safe) - safe + 0.5 * _rg.log(2 * math.pi * safe)
+        loss = loss + _rg.where(big, stirling, _rg.zeros_like(stirling))
+    return F._reduce(loss, reduction)
+
+
+def _gaussian_var(input: Tensor, var: Tensor | float) -> Tensor:
+    """``var`` shaped against ``input`` by PyTorch's rules (one value per sample may drop
+    the last dim; exactly one other dim may be 1), or ValueError."""
+    if isinstance(var, (int, float)):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        return _rg.full_like(input, float(var))
+    if bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    if var.shape == input.shape:
+        return var
+    if tuple(input.shape[:-1]) == tuple(var.shape):
+        return var.unsqueeze(-1)
+    if input.dim() == var.dim() and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
+        return var  # heteroscedastic: one shared variance along the one differing dim
+    raise ValueError("var is of incorrect size")
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:  # fmt: skip
+    """Negative log-likelihood of ``target`` under N(``input``, ``var``):
+    ``0.5 * (log(var) + (input - target)**2 / var)`` (+ ``0.5 log(2 pi)`` with ``full``).
+
+    Args:
+        input: predicted means.
+        target: observations.
+        var: predicted variances (``input``'s shape, one per sample without the last dim,
+            one dim of size 1, or a float); clamped below at ``eps`` for the value only.
+        full: include the constant term.
+        reduction: ``'none'``, ``'mean'`` or ``'sum'``.
+    """
+    var = _gaussian_var(input, var)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    # PyTorch clamps a clone under no_grad: the value is clamped, the gradient passes as is
+    var = var + (var.clamp(min=eps) - var).detach()
+    loss = 0.5 * (_rg.log(var) + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return F._reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- distances
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:  # fmt: skip
+    """``||x1 - x2 + eps||_p`` over the last dimension (PyTorch adds ``eps`` to the
+    difference so the norm's gradient stays finite at equal points)."""
+    dim = max(x1.dim(), x2.dim()) - 1
+    if dim < 0:
+        return (x1 - x2 + eps).abs()
+    return (x1 - x2 + eps).norm(p, dim, keepdim=keepdim)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """``sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps))`` along ``dim``, each input
+    normalised first as PyTorch does (better precision than dividing the dot product)."""
+    if x1.shape != x2.shape:
+        x1, x2 = _rg.broadcast_tensors(x1, x2)
+    n1 = x1.norm(2, dim, keepdim=True)
+    n2 = x2.norm(2, dim, keepdim=True)
+    # PyTorch clamps the norms in place under no_grad: clamped value, unclamped gradient
+    n1 = n1 + (n1.clamp_min(eps) - n1).detach()
+    n2 = n2 + (n2.clamp_min(eps) - n2).detach()
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+# ---------------------------------------------------------------------------- margins
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:  # fmt: skip
+    """``1 - cos(x1, x2)`` where ``target == 1``, ``max(0, cos(x1, x2) - margin)`` where
+    ``target == -1`` (cosine along dim 1 of 2-D inputs, or of 1-D inputs with a 0-D
+    target)."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    d = target.dim()
+    if d not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    want = 2 if d == 1 else 1
+    if input1.dim() != want or input2.dim() != want:
+        raise RuntimeError(
+            f"{d}D target tensor expects {want}D input tensors, but found inputs with sizes "
+            f"{list(input1.shape)} and {list(input2.shape)}."
+        )
+    eps = 1e-12  # ATen's EPSILON: the squared magnitudes never vanish
+    prod = (input1 * input2).sum(d)
+    mag = ((input1 * input1).sum(d) + eps) * ((input2 * input2).sum(d) + eps)
+    cos = prod / mag.sqrt()
+    zeros = _rg.zeros_like(cos)
+    loss = _rg.where(target == 1, 1 - cos, zeros) + _rg.where(
+        target == -1, (cos - margin).clamp_min(0), zeros
+    )
+    return F._reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:  # fmt: skip
+    """``max(0, -target * (input1 - input2) + margin)``: ``target`` (1 or -1) says which
+    input should rank higher."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} "
+        )
+    return F._reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:  # fmt: skip
+    """``input`` where ``target == 1``, ``max(0, margin - input)`` where ``target == -1``
+    (as ATen: the first where ``target != -1``, the second where ``target != 1``)."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    zeros = _rg.zeros_like(input)
+    loss = _rg.where(target != 1, (margin - input).clamp_min(0), zeros) + _rg.where(
+        target != -1, input, zeros
+    )
+    return F._reduce(loss, reduction)
+
+
+def _check_triplet_dims(anchor: Tensor, positive: Tensor, negative: Tensor) -> None:
+    a, p, n = anchor.dim(), positive.dim(), negative.dim()
+    if not a == p == n:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D inputs"
+        )
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
+                        margin: float = 1.0, p: float = 2, eps: float = 1e-6, swap: bool = False,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:  # fmt: skip
+    """``max(0, margin + d(a, p) - d(a, n))`` with ``d`` the ``p``-norm pairwise distance;
+    ``swap`` uses ``min(d(a, n), d(p, n))`` as the negative distance."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _check_triplet_dims(anchor, positive, negative)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = _rg.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return F._reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Callable[[Tensor, Tensor], Tensor]
+                                      | None = None, margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:  # fmt: skip
+    """:func:`triplet_margin_loss` with any ``distance_function`` (default
+    :func:`pairwise_distance`)."""
+    F._check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    _check_triplet_dims(anchor, positive, negative)
+    dist = pairwise_distance if distance_function is None else distance_function
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = _rg.minimum(d_neg, dist(positive, negative))
+    return F._reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:  # fmt: skip
+    """``log(1 + exp(-target * input))`` (target 1 or -1)."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    return F._reduce(_rg.log1p(_rg.exp(-input * target)), reduction)
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: bool | None = None, reduce: bool | None = None,
+                                reduction: str = "mean") -> Tensor:  # fmt: skip
+    """Per-class binary cross entropy of logits, averaged over the classes (last dim):
+    one value per sample before ``reduction``."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    loss = -(target * F.logsigmoid(input) + (1 - target) * F.logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(class_dim) / input.shape[class_dim]
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    return F._reduce(loss, reduction)
+
+
+def _margin_targets(input: Tensor, target: Tensor, name: str) -> tuple[Tensor, Tensor]:
+    """``input`` as ``(N, C)`` and ``target`` as ``(N, ...)`` for the multi-class margins."""
+    if input.dim() > 2 or input.numel() == 0:
+        raise RuntimeError(
+            f"{name}: Expected non-empty vector or matrix with optional 0-dim batch size, "
+            f"but got: {list(input.shape)}"
+        )
+    return (input.reshape(1, -1), target.reshape(1, -1)) if input.dim() <= 1 else (input, target)
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average: bool | None = None,
+                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:  # fmt: skip
+    """Multi-class hinge loss: ``sum_{i != y} max(0, margin - x[y] + x[i]) ** p / C`` per
+    sample (times ``weight[y]``), for class indices ``target``."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    batched = input.dim() == 2
+    x, t = _margin_targets(input, target, "multi_margin_loss")
+    n, c = x.shape
+    idx = t.reshape(-1)._data.astype(np.int64)
+    if idx.shape[0] != n:
+        raise RuntimeError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the number of "
+            f"input samples (batch size). Expected target size [{n}], but got "
+            f"{list(target.shape)}. Input has shape {list(input.shape)}."
+        )
+    if idx.size and (idx.min() < 0 or idx.max() >= c):
+        raise RuntimeError("target out of range")
+    tt = _rg.from_numpy(idx)
+    xy = x.gather(1, tt.unsqueeze(1))
+    z = (margin - xy + x).clamp_min(0)
+    if p == 2:
+        z = z * z
+    if weight is not None:
+        z = z * weight.index_select(0, tt).unsqueeze(1)
+    not_y = _rg.from_numpy(np.arange(c)[None, :] != idx[:, None])
+    loss = _rg.where(not_y, z, _rg.zeros_like(z)).sum(1) / c
+    return F._reduce(loss if batched else loss.reshape(()), reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                           reduce: bool | None = None,
+                           reduction: str = "mean") -> Tensor:  # fmt: skip
+    """``sum_{j in targets} sum_{i not in targets} max(0, 1 - (x[j] - x[i])) / C`` per
+    sample; each target row lists class indices up to its first -1."""
+    reduction = F._legacy_reduction(size_average, reduce, reduction)
+    F._check_reduction(reduction)
+    batched = input.dim() == 2
+    x, t = _margin_targets(input, target, "multilabel_margin_loss")
+    if tuple(t.shape) != tuple(x.shape):
+        raise RuntimeError(
+            f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
+        )
+    n, c = x.shape
+    tg = t._data.astype(np.int64)
+    # a target row counts up to its first -1
+    valid = np.cumprod(tg >= 0, axis=1).astype(bool)
+    if (tg[valid] >= c).any():
+        raise RuntimeError("argument #2 'target' is out of range")
+    safe = np.where(valid, tg, 0)
+    is_target = np.zeros((n, c), bool)
+    rows, cols = np.nonzero(valid)
+    is_target[rows, tg[rows, cols]] = True
+    xj = x.gather(1, _rg.from_numpy(safe))
+    hinge = (1 - (xj.unsqueeze(2) - x.unsqueeze(1))).clamp_min(0)
+    pairs = valid[:, :, None] & ~is_target[:, None, :]
+    loss = _rg.where(_rg.from_numpy(pairs), hinge, _rg.zeros_like(hinge)).sum((1, 2)) / c
+    return F._reduce(loss if batched else loss.reshape(()), reduction)
