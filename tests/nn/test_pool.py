@@ -320,3 +320,44 @@ def test_bad_input_raises_torchs_error(fn: str, shape: tuple[int, ...], args: tu
     with pytest.raises(theirs.type) as ours:
         getattr(F, fn)(rg.tensor(x), *args, **kw)
     assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("d,shape,kw,output_size", [
+    (1, (2, 3, 9), dict(kernel_size=2), None),
+    (1, (3, 9), dict(kernel_size=3, stride=2, padding=1), [9]),
+    (2, (2, 3, 7, 7), dict(kernel_size=2), [7, 7]),
+    (2, (3, 6, 5), dict(kernel_size=3, stride=2, padding=1), [6, 5]),
+    (3, (1, 2, 4, 5, 4), dict(kernel_size=2), (1, 2, 5, 5, 4)),
+])  # fmt: skip
+def test_max_unpool_matches_torch(d: int, shape: tuple[int, ...], kw: dict[str, Any],
+                                  output_size: Any) -> None:  # fmt: skip
+    x = randn(*shape)
+    out, idx = getattr(F, f"max_pool{d}d")(rg.tensor(x), return_indices=True, **kw)
+    tout, tidx = getattr(TF, f"max_pool{d}d")(torch.tensor(x), return_indices=True, **kw)
+    a = rg.tensor(out.numpy(), requires_grad=True)
+    t = torch.tensor(tout.numpy(), requires_grad=True)
+    up = getattr(F, f"max_unpool{d}d")(a, idx, output_size=output_size, **kw)
+    tup = getattr(TF, f"max_unpool{d}d")(t, tidx, output_size=output_size, **kw)
+    if d > 1:
+        assert up.grad_fn.name() == tup.grad_fn.name()
+    check_grads(up, tup, a, t)
+    assert gradgradcheck(lambda u: getattr(F, f"max_unpool{d}d")(u, idx, output_size=output_size,
+                                                                 **kw), [a])  # fmt: skip
+
+
+def test_max_unpool_errors_and_module() -> None:
+    x = rg.tensor(randn(1, 1, 2, 2))
+    idx = rg.tensor(np.array([[[[0, 3], [8, 16]]]]))
+    with pytest.raises(RuntimeError, match="Found an invalid max index: 16 .*4x4"):
+        F.max_unpool2d(x, idx, 2)
+    with pytest.raises(ValueError) as theirs:
+        TF.max_unpool2d(torch.tensor(x.numpy()), torch.tensor(idx.numpy()), 2, output_size=[9, 9])
+    with pytest.raises(ValueError) as ours:
+        F.max_unpool2d(x, idx, 2, output_size=[9, 9])
+    assert str(ours.value) == str(theirs.value)
+    for d in (1, 2, 3):
+        ours_m, theirs_m = getattr(nn, f"MaxUnpool{d}d")(3, 2), getattr(tnn, f"MaxUnpool{d}d")(3, 2)
+        assert repr(ours_m) == repr(theirs_m)
+    pool, unpool = nn.MaxPool2d(2, return_indices=True), nn.MaxUnpool2d(2)
+    y = unpool(*pool(rg.tensor(randn(1, 2, 4, 4))), output_size=(1, 2, 5, 5))
+    assert tuple(y.shape) == (1, 2, 5, 5)

@@ -344,3 +344,56 @@ _AVG_BACKWARD: dict[type[Primitive], type[AvgPoolBackward]] = {
     c: type(c.name + "Backward", (AvgPoolBackward,), {"forward_prim": c})
     for c in (AvgPool2D, AvgPool3D, AdaptiveAvgPool2D, AdaptiveAvgPool3D)
 }
+
+
+class MaxUnpool2D(PlaneScatter):
+    """Max unpooling: zeros of ``in_shape`` with ``g`` written into each plane at ``idx``
+    (a repeated index keeps one of its values, as PyTorch's CPU kernel); the gradient reads
+    each plane back at ``idx``."""
+
+    name = "MaxUnpool2D"
+
+    @staticmethod
+    def forward(ctx: Ctx, g: np.ndarray, idx: np.ndarray, in_shape: tuple[int, ...], d: int,
+                overlap: bool) -> np.ndarray:  # fmt: skip
+        return _scatter_planes(g, idx, in_shape, d, False)
+
+
+class MaxUnpool3D(MaxUnpool2D):
+    name = "MaxUnpool3D"
+
+
+# ------------------------------------------------------------------------ pixel shuffle
+
+
+class PixelShuffle(Linear):
+    """``(*, C r^2, H, W) -> (*, C, H r, W r)``: channel ``c r^2 + i r + j`` becomes the
+    sub-pixel ``(i, j)`` of channel ``c``."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x: np.ndarray, r: int) -> np.ndarray:
+        *lead, c, h, w = x.shape
+        y = x.reshape((*lead, c // (r * r), r, r, h, w))
+        n = len(lead)
+        y = y.transpose((*range(n), n, n + 3, n + 1, n + 4, n + 2))
+        return y.reshape((*lead, c // (r * r), h * r, w * r))
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        return apply(PixelUnshuffle, g, r=ctx.params["r"])
+
+
+class PixelUnshuffle(Linear):
+    """``(*, C, H r, W r) -> (*, C r^2, H, W)``, the inverse of :class:`PixelShuffle`."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x: np.ndarray, r: int) -> np.ndarray:
+        *lead, c, h, w = x.shape
+        y = x.reshape((*lead, c, h // r, r, w // r, r))
+        n = len(lead)
+        y = y.transpose((*range(n), n, n + 2, n + 4, n + 1, n + 3))
+        return y.reshape((*lead, c * r * r, h // r, w // r))
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        return apply(PixelShuffle, g, r=ctx.params["r"])

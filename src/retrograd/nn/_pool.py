@@ -7,6 +7,7 @@ primitives there. The 1-d forms run the 2-d primitives on an unsqueezed input, a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -580,3 +581,518 @@ def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = N
               ceil_mode: bool = False) -> Tensor:  # fmt: skip
     """Power-average pooling over the last three dims."""
     return _lp_pool(input, 3, norm_type, kernel_size, stride, ceil_mode)
+
+
+# ---------------------------------------------------------------------------- upsampling
+# Interpolation runs axis by axis (every mode PyTorch has here is separable): each output
+# position reads a few taps of the input axis (index_select) weighted by PyTorch's CPU
+# kernel's weights, computed in its "opmath" precision (float32 below float64) with its
+# exact source-index formulas. Composites of index_select, mul and add, so every order of
+# derivative comes from those ops.
+
+_INTERP_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+_CUBIC_A = -0.75
+
+
+def _opmath(dt: np.dtype) -> type:
+    return np.float64 if dt == np.float64 else np.float32
+
+
+def _kernel_scale(n: int, out: int, align_corners: bool, scale: float | None, op: type) -> Any:
+    """PyTorch's area_pixel_compute_scale: input step per output step."""
+    if align_corners:
+        return op(n - 1) / op(out - 1) if out > 1 else op(0)
+    if scale is not None and scale > 0:
+        return op(1.0 / scale)
+    return op(n) / op(out)
+
+
+def _source_index(scale: Any, out: int, align_corners: bool, cubic: bool, op: type) -> Any:
+    """PyTorch's area_pixel_compute_source_index for every output position."""
+    i = np.arange(out).astype(op)
+    if align_corners:
+        return scale * i
+    src = scale * (i + op(0.5)) - op(0.5)
+    return src if cubic else np.maximum(src, op(0))
+
+
+def _nearest_taps(n: int, out: int, scale: float | None, exact: bool, op: type) -> np.ndarray:
+    s = _kernel_scale(n, out, False, scale, op)
+    if exact:
+        src = np.floor(_source_index(s, out, False, False, op) + op(0.5))
+    else:
+        src = np.floor(s * np.arange(out).astype(op))
+    return np.minimum(src.astype(np.int64), n - 1)
+
+
+def _linear_taps(n: int, out: int, align_corners: bool, scale: float | None,
+                 op: type) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """Two taps (index, weight) per output position: PyTorch's linear interpolation."""
+    if n == out:  # PyTorch copies the axis as is
+        return [(np.arange(n), np.ones(n, op))]
+    real = _source_index(_kernel_scale(n, out, align_corners, scale, op), out, align_corners,
+                         False, op)  # fmt: skip
+    i0 = np.minimum(np.floor(real).astype(np.int64), n - 1)
+    lam1 = np.clip(real - i0.astype(op), op(0), op(1)).astype(op)
+    i1 = i0 + (i0 < n - 1)
+    return [(i0, (op(1) - lam1).astype(op)), (i1, lam1)]
+
+
+def _cubic_taps(n: int, out: int, align_corners: bool, scale: float | None,
+                op: type) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """Four taps per output position: PyTorch's bicubic convolution (A = -0.75), reading
+    clamped positions at the edges."""
+    real = _source_index(_kernel_scale(n, out, align_corners, scale, op), out, align_corners,
+                         True, op)  # fmt: skip
+    i0 = np.minimum(np.floor(real).astype(np.int64), n - 1)
+    t = np.clip(real - i0.astype(op), op(0), op(1)).astype(op)
+    a = op(_CUBIC_A)
+
+    def near(x: Any) -> Any:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: Any) -> Any:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    one = op(1)
+    weights = [far(t + one), near(t), near(one - t), far(one - t + one)]
+    return [(np.clip(i0 - 1 + j, 0, n - 1), w.astype(op)) for j, w in enumerate(weights)]
+
+
+def _interp_axis(x: Tensor, axis: int, taps: list[tuple[np.ndarray, np.ndarray]]) -> Tensor:
+    shape = (-1,) + (1,) * (x.dim() - axis - 1)
+    out: Tensor | None = None
+    for idx, w in taps:
+        part = x.index_select(axis, _rg.from_numpy(np.ascontiguousarray(idx, np.int64)))
+        if not (w == 1).all():
+            part = part * _rg.from_numpy(w.reshape(shape)).to(x.dtype)
+        out = part if out is None else out + part
+    assert out is not None
+    return out
+
+
+def _interp_sizes(input: Tensor, size: Any, scale_factor: Any, mode: str,
+                  recompute_scale_factor: bool | None) -> tuple[list[int], list[Any]]:  # fmt: skip
+    """Output sizes and the scales the kernel sees (None: from the sizes), by F.interpolate's
+    rules."""
+    dim = input.dim() - 2
+    sp = list(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {sp} and output size of {size}. Please "
+                    "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                    "(o1, o2, ...,oK) format."
+                )
+            if not all(isinstance(s, (int, np.integer)) for s in size):
+                raise TypeError(
+                    "expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                    f"Tuple[int, int, int], but got size with types {[type(s) for s in size]}"
+                )
+            out = [int(s) for s in size]
+        else:
+            out = [int(size)] * dim
+        if recompute_scale_factor:
+            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+        return out, [None] * dim
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if isinstance(scale_factor, (list, tuple)):
+        if len(scale_factor) != dim:
+            raise ValueError(
+                "Input and scale_factor must have the same number of spatial dimensions, but got "
+                f"input with spatial dimensions of {sp} and scale_factor of shape "
+                f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+                "and scale_factor in (s1, s2, ...,sK) format."
+            )
+        scales = [float(s) for s in scale_factor]
+    else:
+        scales = [float(scale_factor)] * dim
+    out = [int(np.floor(float(n) * s)) for n, s in zip(sp, scales)]
+    if recompute_scale_factor or mode == "area":  # area always works from sizes
+        return out, [None] * dim
+    return out, list(scales)
+
+
+_NEEDS = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:  # fmt: skip
+    """Resize the spatial dims of ``(N, C, *spatial)`` by PyTorch's interpolation modes.
+
+    Args:
+        input: ``(N, C, L)``, ``(N, C, H, W)`` or ``(N, C, D, H, W)``.
+        size: the output's spatial size (an int or one per spatial dim).
+        scale_factor: multiplier of the spatial size (the output size is floored).
+        mode: ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D input), ``'bilinear'``,
+            ``'bicubic'`` (4-D), ``'trilinear'`` (5-D) or ``'area'`` (adaptive average).
+        align_corners: for the linear and cubic modes, map the corner pixels' centres onto
+            each other (default False).
+        recompute_scale_factor: compute the scale from the output size instead of using
+            ``scale_factor`` itself.
+        antialias: not supported (PyTorch's anti-aliased kernels); must be False.
+
+    Returns:
+        ``(N, C, *size)``.
+
+    Example:
+        >>> F.interpolate(retrograd.tensor([[[1., 2.]]]), scale_factor=2, mode="linear")
+        tensor([[[1.0000, 1.2500, 1.7500, 2.0000]]])
+    """
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError(
+                "align_corners option can only be set with the interpolating modes: "
+                "linear | bilinear | bicubic | trilinear"
+            )
+    else:
+        align_corners = bool(align_corners)
+    nd = input.dim()
+    valid_mode = mode in ("nearest", "nearest-exact", "area") or _NEEDS.get(mode) == nd
+    if nd not in (3, 4, 5) or not valid_mode:
+        if mode in _NEEDS and nd in (3, 4, 5) and mode != "bicubic":
+            raise NotImplementedError(f"Got {nd}D input, but {mode} mode needs {_NEEDS[mode]}D "
+                                      "input")  # fmt: skip
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {nd}D) for the "
+            f"modes: {_INTERP_MODES} (got {mode})"
+        )
+    out, scales = _interp_sizes(input, size, scale_factor, mode, recompute_scale_factor)
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported by retrograd")
+    if mode == "area":
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[nd - 3](input, out)
+    return _resample(input, out, scales, mode, bool(align_corners))
+
+
+def _resample(input: Tensor, out: list[int], scales: list[Any], mode: str,
+              align_corners: bool) -> Tensor:  # fmt: skip
+    dt = input._data.dtype
+    kind = {"nearest": "nearest", "nearest-exact": "nearest_exact"}.get(mode, mode)
+    if dt.kind not in "fV":
+        raise _not_implemented(f"upsample_{kind}{input.dim() - 2}d", dt)
+    if min(out) <= 0:
+        raise RuntimeError(
+            f"Input and output sizes should be greater than 0, but got input "
+            f"({', '.join(map(str, input.shape[2:]))}) and output ({', '.join(map(str, out))})"
+        )
+    op = _opmath(dt)
+    # float16/bfloat16 interpolate in float32 and round once, as PyTorch's kernels
+    x = input.float() if dt.itemsize < 4 and not mode.startswith("nearest") else input
+    for k, (n, o, s) in enumerate(zip(input.shape[2:], out, scales)):
+        axis = 2 + k
+        if mode.startswith("nearest"):
+            idx = _nearest_taps(n, o, s, mode == "nearest-exact", op)
+            x = x.index_select(axis, _rg.from_numpy(idx))
+        elif mode == "bicubic":
+            x = _interp_axis(x, axis, _cubic_taps(n, o, align_corners, s, op))
+        else:
+            x = _interp_axis(x, axis, _linear_taps(n, o, align_corners, s, op))
+    return x.to(input.dtype)
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:  # fmt: skip
+    """Deprecated alias of :func:`interpolate` (warns, as PyTorch)."""
+    warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.",
+                  stacklevel=2)  # fmt: skip
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: :func:`interpolate` with ``mode='nearest'`` (warns, as PyTorch)."""
+    warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate "
+                  "instead.", stacklevel=2)  # fmt: skip
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: :func:`interpolate` with ``mode='bilinear', align_corners=True``."""
+    warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate "
+                  "instead.", stacklevel=2)  # fmt: skip
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ---------------------------------------------------------------------------- max unpooling
+
+
+def _unpool_output_size(input: Tensor, k: tuple[int, ...], s: tuple[int, ...],
+                        p: tuple[int, ...], output_size: Any) -> list[int]:  # fmt: skip
+    """F.max_unpool's output size: the inverse of pooling's, or a checked ``output_size``."""
+    d = len(k)
+    default = [(input.shape[-d + i] - 1) * s[i] + k[i] - 2 * p[i] for i in range(d)]
+    if output_size is None:
+        return default
+    size = list(output_size)
+    if len(size) == d + 2:
+        size = size[2:]
+    if len(size) != d:
+        raise ValueError(
+            f"output_size should be a sequence containing {d} or {d + 2} elements, but it has a "
+            f"length of '{len(size)}'"
+        )
+    for i in range(d):
+        lo, hi = default[i] - s[i], default[i] + s[i]
+        if not lo < size[i] < hi:
+            raise ValueError(
+                f'invalid output_size "{output_size}" (dim {i} must be between {lo} and {hi})'
+            )
+    return [int(v) for v in size]
+
+
+def _max_unpool(input: Tensor, indices: Tensor, d: int, kernel_size: Any, stride: Any,
+                padding: Any, output_size: Any) -> Tensor:  # fmt: skip
+    name = f"max_unpool{d}d"
+    k = _tuple(kernel_size, d, name, "kernel_size")
+    s = k if stride is None else _tuple(stride, d, name, "stride")
+    p = _tuple(padding, d, name, "padding")
+    out = _unpool_output_size(input, k, s, p, output_size)
+    if indices.dtype != _rg.int64:
+        raise RuntimeError(f"elements in indices should be type int64 but got: {indices.dtype}")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(
+            f"Expected shape of indices to be same as that of the input tensor "
+            f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}"
+        )
+    if input.dim() not in (d + 1, d + 2):
+        raise RuntimeError(f"Input to max_unpooling{d}d should be a {d + 1}d or {d + 2}d Tensor, "
+                           f"but got a tensor with {input.dim()} dimensions.")  # fmt: skip
+    per = int(np.prod(out))
+    idx = indices._data
+    if idx.size and (idx.min() < 0 or idx.max() >= per):
+        bad = int(idx.max() if idx.max() >= per else idx.min())
+        raise RuntimeError(
+            f"Found an invalid max index: {bad} (output volumes are of size "
+            f"{'x'.join(map(str, out))}"
+        )
+    in_shape = tuple(input.shape[: input.dim() - d]) + tuple(out)
+    prim = P.MaxUnpool2D if d <= 2 else P.MaxUnpool3D
+    return apply(prim, input, indices, in_shape=in_shape, d=d, overlap=False)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None,
+                 padding: Any = 0, output_size: Any = None) -> Tensor:  # fmt: skip
+    """The partial inverse of :func:`max_pool1d`: each value goes back to its index, every
+    other position is zero.
+
+    Example:
+        >>> out, idx = F.max_pool1d(retrograd.tensor([[[1., 3., 2., 5.]]]), 2,
+        ...                         return_indices=True)
+        >>> F.max_unpool1d(out, idx, 2)
+        tensor([[[0., 3., 0., 5.]]])
+    """
+    return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None,
+                 padding: Any = 0, output_size: Any = None) -> Tensor:  # fmt: skip
+    """The partial inverse of :func:`max_pool2d` (indices flat within each ``H * W`` plane).
+
+    Args:
+        input: pooled values ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        indices: the indices :func:`max_pool2d` returned with them.
+        kernel_size, stride, padding: the pooling's (to infer the output size).
+        output_size: the size to restore, when pooling's rounding left it ambiguous.
+
+    Returns:
+        ``(N, C, H_out, W_out)`` zeros with the values at their indices.
+    """
+    return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None,
+                 padding: Any = 0, output_size: Any = None) -> Tensor:  # fmt: skip
+    """The partial inverse of :func:`max_pool3d` (indices flat within each ``D * H * W``)."""
+    return _max_unpool(input, indices, 3, kernel_size, stride, padding, output_size)
+
+
+# ---------------------------------------------------------------------------- pixel shuffle
+
+
+def _shuffle_check(input: Tensor, r: int, name: str, what: str) -> None:
+    if input.dim() < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.dim()} dimension(s)")  # fmt: skip
+    if r <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {r}")
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """Rearrange ``(*, C * r^2, H, W)`` into ``(*, C, H * r, W * r)``.
+
+    Example:
+        >>> F.pixel_shuffle(retrograd.arange(4.).reshape(1, 4, 1, 1), 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
+    r = int(upscale_factor)
+    _shuffle_check(input, r, "pixel_shuffle", "upscale_factor")
+    c = input.shape[-3]
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square "
+            f"of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
+    return apply(P.PixelShuffle, input, r=r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """Rearrange ``(*, C, H * r, W * r)`` into ``(*, C * r^2, H, W)``.
+
+    Example:
+        >>> F.pixel_unshuffle(retrograd.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
+        tensor([0., 1., 2., 3.])
+    """
+    r = int(downscale_factor)
+    _shuffle_check(input, r, "pixel_unshuffle", "downscale_factor")
+    for dim, name in ((-2, "height"), (-1, "width")):
+        if input.shape[dim] % r:
+            raise RuntimeError(
+                f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but "
+                f"input.size({dim})={input.shape[dim]} is not divisible by {r}"
+            )
+    return apply(P.PixelUnshuffle, input, r=r)
+
+
+# ---------------------------------------------------------------------------- channel dropout
+
+_SELU_ALPHA_PRIME = 1.7580993408473766  # -scale * alpha of SELU: the value dropped units take
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _noise_dropout(input: Tensor, p: float, training: bool, inplace: bool, feature: bool,
+                   alpha: bool) -> Tensor:  # fmt: skip
+    """PyTorch's _dropout_impl: Bernoulli(1 - p) noise per element or, with ``feature``, per
+    channel (the first two dims), scaled to keep the mean (and with ``alpha``, the SELU
+    fixed point's mean and variance)."""
+    from .functional import _inplace_result
+
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if feature and input.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    if p == 1:
+        return _inplace_result(input, input * 0, inplace)
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2) if feature else input.shape
+    keep = (_rg.rand(shape, dtype=input.dtype) >= p).to(input.dtype)
+    if not alpha:
+        out = input * (keep * (1.0 / (1.0 - p)))
+    else:
+        a = 1.0 / np.sqrt((_SELU_ALPHA_PRIME**2 * p + 1) * (1 - p))
+        b = (keep - 1) * (_SELU_ALPHA_PRIME * a) + _SELU_ALPHA_PRIME * a * p
+        out = input * (keep * a) + b
+    return _inplace_result(input, out, inplace)
+
+
+def _batched_feature_dropout(input: Tensor, p: float, training: bool, inplace: bool,
+                             batched: bool) -> Tensor:  # fmt: skip
+    x = input if batched else input.unsqueeze(0)
+    out = _noise_dropout(x, p, training, False, True, False)
+    out = out if batched else out.squeeze(0)
+    if inplace and out is not input:
+        from .functional import _inplace_result
+
+        return _inplace_result(input, out, True)
+    return out
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:  # fmt: skip
+    """Zero whole channels of ``(N, C, L)`` or ``(C, L)`` with probability ``p`` (scaling the
+    rest by ``1 / (1 - p)``); the identity when not ``training``.
+
+    Example:
+        >>> F.dropout1d(retrograd.ones(2, 3, 4), 0.5, training=False).sum()
+        tensor(24.)
+    """
+    _check_p(p)
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that "
+            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial "
+            "dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D "
+            "inputs)."
+        )
+    return _batched_feature_dropout(input, p, training, inplace, input.dim() == 3)
+
+
+def _wrong_rank(name: str, nd: int, spatial: int) -> None:
+    warnings.warn(
+        f"{name}: Received a {nd}-D input to {name}, which is deprecated and will result in an "
+        "error in a future release. To retain the behavior and silence this warning, please "
+        f"use dropout instead. Note that {name} exists to provide channel-wise dropout on "
+        f"inputs with {spatial} spatial dimensions, a channel dimension, and an optional batch "
+        f"dimension (i.e. {spatial + 1}D or {spatial + 2}D inputs).",
+        stacklevel=3,
+    )
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:  # fmt: skip
+    """Zero whole channels of ``(N, C, H, W)`` with probability ``p`` (scaling the rest by
+    ``1 / (1 - p)``). As PyTorch, a 3-D input is read as ``(N, C, L)`` (with a warning).
+
+    Example:
+        >>> F.dropout2d(retrograd.ones(2, 3, 4, 4), training=False).shape
+        retrograd.Size([2, 3, 4, 4])
+    """
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (3, 4):
+        _wrong_rank("dropout2d", nd, 2)
+    if nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    return _noise_dropout(input, p, training, inplace, True, False)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:  # fmt: skip
+    """Zero whole channels of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` with probability ``p``
+    (scaling the rest by ``1 / (1 - p)``).
+
+    Example:
+        >>> F.dropout3d(retrograd.ones(2, 3, 2, 2, 2), training=False).shape
+        retrograd.Size([2, 3, 2, 2, 2])
+    """
+    _check_p(p)
+    nd = input.dim()
+    if nd not in (4, 5):
+        _wrong_rank("dropout3d", nd, 3)
+    return _batched_feature_dropout(input, p, training, inplace, nd == 5)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:  # fmt: skip
+    """Dropout for SELU networks: dropped elements take SELU's negative saturation value and
+    an affine map keeps the mean and variance of a unit normal input.
+
+    Example:
+        >>> F.alpha_dropout(retrograd.ones(3), 0.5, training=False)
+        tensor([1., 1., 1.])
+    """
+    _check_p(p)
+    return _noise_dropout(input, p, training, inplace, False, True)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                          inplace: bool = False) -> Tensor:  # fmt: skip
+    """:func:`alpha_dropout` of whole channels (the first two dims pick a channel)."""
+    _check_p(p)
+    return _noise_dropout(input, p, training, inplace, True, True)

@@ -271,3 +271,54 @@ class LPPool3d(_LPPoolNd):
     """Power-average pooling ``(sum x^p)^(1/p)`` over windows of the last three dims."""
 
     _fn = staticmethod(F.lp_pool3d)
+
+
+class _MaxUnpoolNd(Module):
+    _fn: Any = None
+    _d = 1
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        d = type(self)._d
+        self.kernel_size = _ntuple(kernel_size, d)
+        self.stride = _ntuple(stride if stride is not None else kernel_size, d)
+        self.padding = _ntuple(padding, d)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:
+        return type(self)._fn(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _ntuple(x: Any, d: int) -> tuple[Any, ...]:
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,) * d
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """The partial inverse of :class:`MaxPool1d`: values back at their indices, zeros
+    elsewhere (see :func:`retrograd.nn.functional.max_unpool1d`).
+
+    Example:
+        >>> pool, unpool = nn.MaxPool1d(2, return_indices=True), nn.MaxUnpool1d(2)
+        >>> unpool(*pool(retrograd.tensor([[[1., 3., 2., 5.]]])))
+        tensor([[[0., 3., 0., 5.]]])
+    """
+
+    _fn = staticmethod(F.max_unpool1d)
+    _d = 1
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """The partial inverse of :class:`MaxPool2d`; ``forward(input, indices, output_size)``."""
+
+    _fn = staticmethod(F.max_unpool2d)
+    _d = 2
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """The partial inverse of :class:`MaxPool3d`; ``forward(input, indices, output_size)``."""
+
+    _fn = staticmethod(F.max_unpool3d)
+    _d = 3
