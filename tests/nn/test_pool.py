@@ -361,3 +361,15 @@ def test_max_unpool_errors_and_module() -> None:
     pool, unpool = nn.MaxPool2d(2, return_indices=True), nn.MaxUnpool2d(2)
     y = unpool(*pool(rg.tensor(randn(1, 2, 4, 4))), output_size=(1, 2, 5, 5))
     assert tuple(y.shape) == (1, 2, 5, 5)
+
+
+@pytest.mark.parametrize("fn,args", [
+    ("max_pool2d", (2,)), ("avg_pool2d", (2,)), ("adaptive_avg_pool2d", (3,)),
+    ("adaptive_max_pool2d", (3,)), ("max_pool3d", (2,)),
+])  # fmt: skip
+def test_empty_batch_pools_to_an_empty_batch_as_torch(fn: str, args: tuple[Any, ...]) -> None:
+    shape = (0, 3, 4, 4, 4) if "3d" in fn else (0, 3, 4, 4)
+    out, tout, a, t = run_both(fn, np.zeros(shape), *args)
+    assert tuple(out.shape) == tuple(tout.shape)
+    out.sum().backward()
+    assert tuple(a.grad.shape) == shape

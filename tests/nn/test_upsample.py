@@ -55,6 +55,27 @@ def test_interpolate_matches_torch(mode: str, shape: tuple[int, ...], dtype: str
             np.testing.assert_allclose(ga.numpy(), gt.numpy(), rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic", "lanczos"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_antialiased_interpolate_matches_torch(mode: str, dtype: str) -> None:
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    sizes = [dict(size=(3, 4)), dict(scale_factor=0.4), dict(scale_factor=1.7),
+             dict(size=(9, 2)), dict(scale_factor=0.33, recompute_scale_factor=True)]  # fmt: skip
+    for kw in sizes:
+        for align_corners in (False, True) if mode != "lanczos" else (False,):
+            x = randn(2, 3, 9, 11).astype(dtype)
+            a, t = rg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+            out = F.interpolate(a, mode=mode, antialias=True, align_corners=align_corners, **kw)
+            tout = TF.interpolate(t, mode=mode, antialias=True, align_corners=align_corners,
+                                  **kw)  # fmt: skip
+            np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=tol,
+                                       atol=tol, err_msg=str(kw))  # fmt: skip
+            g = randn(*tout.shape, seed=2).astype(dtype)
+            (ga,) = rg.autograd.grad(out, a, rg.tensor(g))
+            (gt,) = torch.autograd.grad(tout, t, torch.tensor(g))
+            np.testing.assert_allclose(ga.numpy(), gt.numpy(), rtol=tol, atol=tol)
+
+
 @pytest.mark.parametrize("dt", ["float16", "bfloat16"])
 def test_interpolate_low_precision_rounds_once_as_torch(dt: str) -> None:
     x = randn(1, 2, 5, 6)
@@ -92,6 +113,9 @@ def test_interpolate_gradcheck_and_gradgradcheck(mode: str, shape: tuple[int, ..
     ((), dict(scale_factor=2, mode="foo")),
     ((), dict(size=(2.5, 3))),
     ((), dict(size=3, recompute_scale_factor=True)),
+    ((), dict(size=3, mode="nearest", antialias=True)),
+    ((), dict(size=3, mode="lanczos")),
+    ((), dict(size=3, mode="lanczos", antialias=True, align_corners=True)),
 ])  # fmt: skip
 def test_interpolate_errors_as_torch(args: tuple[Any, ...], kw: dict[str, Any]) -> None:
     x = randn(1, 2, 4, 4)

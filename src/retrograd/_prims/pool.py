@@ -96,7 +96,7 @@ def max_pool_forward(x: np.ndarray, plans: tuple[Plan, ...]) -> tuple[np.ndarray
 def _planes(shape: tuple[int, ...], d: int) -> tuple[int, int]:
     """(number of planes, elements per plane) of an array whose trailing ``d`` dims pool."""
     per = int(np.prod(shape[len(shape) - d :], dtype=np.int64))
-    return (int(np.prod(shape, dtype=np.int64)) // per if per else 0), per
+    return int(np.prod(shape[: len(shape) - d], dtype=np.int64)), per
 
 
 def _gather_planes(t: np.ndarray, idx: np.ndarray, d: int) -> np.ndarray:
@@ -104,7 +104,7 @@ def _gather_planes(t: np.ndarray, idx: np.ndarray, d: int) -> np.ndarray:
     indices."""
     b, per = _planes(t.shape, d)
     rows = t.reshape((b, per))
-    out = np.take_along_axis(rows, idx.reshape((b, -1)), axis=1)
+    out = np.take_along_axis(rows, idx.reshape((b, _planes(idx.shape, d)[1])), axis=1)
     return out.reshape(idx.shape)
 
 
@@ -112,7 +112,9 @@ def _scatter_planes(g: np.ndarray, idx: np.ndarray, in_shape: tuple[int, ...], d
                     overlap: bool) -> np.ndarray:  # fmt: skip
     """zeros(in_shape) with ``g`` added into each plane at ``idx``'s flat indices."""
     b, per = _planes(in_shape, d)
-    flat = idx.reshape((b, -1)) + (np.arange(b, dtype=np.int64) * per)[:, None]
+    flat = (
+        idx.reshape((b, _planes(idx.shape, d)[1])) + (np.arange(b, dtype=np.int64) * per)[:, None]
+    )
     if not overlap:  # disjoint windows: every index is hit at most once
         out = np.zeros(b * per, g.dtype)
         out[flat.ravel()] = g.ravel()

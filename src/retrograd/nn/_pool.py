@@ -659,6 +659,33 @@ def _cubic_taps(n: int, out: int, align_corners: bool, scale: float | None,
     return [(np.clip(i0 - 1 + j, 0, n - 1), w.astype(op)) for j, w in enumerate(weights)]
 
 
+def _aa_taps(n: int, out: int, align_corners: bool, scale: float | None, mode: str,
+             op: type) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """Anti-aliased taps (PyTorch's _compute_indices_min_size_weights_aa): when shrinking,
+    the filter (triangle, Keys cubic with a = -0.5, or Lanczos-3) is stretched over
+    ``in / out`` input pixels; each output's weights are normalised to sum to 1."""
+    s = float(_kernel_scale(n, out, align_corners, scale, op))
+    support = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}[mode] * max(s, 1.0)
+    width = int(np.ceil(support)) * 2 + 1
+    center = s * (np.arange(out) + 0.5)
+    xmin = np.maximum((center - support + 0.5).astype(np.int64), 0)
+    xsize = np.clip(np.minimum((center + support + 0.5).astype(np.int64), n) - xmin, 0, width)
+    j = np.arange(width)
+    x = np.abs((j + xmin[:, None] - center[:, None] + 0.5) * (1.0 / s if s >= 1.0 else 1.0))
+    if mode == "bicubic":
+        a = -0.5
+        w = np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1,
+                     np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, 0.0))  # fmt: skip
+    elif mode == "lanczos":
+        w = np.where(x < 3, np.sinc(x) * np.sinc(x / 3), 0.0)
+    else:
+        w = np.maximum(1.0 - x, 0.0)
+    w = np.where(j < xsize[:, None], w, 0.0)
+    total = w.sum(1, keepdims=True)
+    w = np.where(total != 0, w / np.where(total != 0, total, 1), w)
+    return [(np.minimum(xmin + k, n - 1), w[:, k].astype(op)) for k in range(width)]
+
+
 def _interp_axis(x: Tensor, axis: int, taps: list[tuple[np.ndarray, np.ndarray]]) -> Tensor:
     shape = (-1,) + (1,) * (x.dim() - axis - 1)
     out: Tensor | None = None
@@ -718,7 +745,7 @@ def _interp_sizes(input: Tensor, size: Any, scale_factor: Any, mode: str,
     return out, list(scales)
 
 
-_NEEDS = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
+_NEEDS = {"linear": 3, "bilinear": 4, "bicubic": 4, "lanczos": 4, "trilinear": 5}
 
 
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
@@ -731,12 +758,15 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
         size: the output's spatial size (an int or one per spatial dim).
         scale_factor: multiplier of the spatial size (the output size is floored).
         mode: ``'nearest'``, ``'nearest-exact'``, ``'linear'`` (3-D input), ``'bilinear'``,
-            ``'bicubic'`` (4-D), ``'trilinear'`` (5-D) or ``'area'`` (adaptive average).
+            ``'bicubic'``, ``'lanczos'`` (4-D), ``'trilinear'`` (5-D) or ``'area'`` (adaptive
+            average).
         align_corners: for the linear and cubic modes, map the corner pixels' centres onto
             each other (default False).
         recompute_scale_factor: compute the scale from the output size instead of using
             ``scale_factor`` itself.
-        antialias: not supported (PyTorch's anti-aliased kernels); must be False.
+        antialias: for ``'bilinear'``, ``'bicubic'`` and ``'lanczos'`` (Lanczos-3, which
+            requires it), widen the filter when shrinking so every input pixel contributes
+            (PyTorch's anti-aliased kernels).
 
     Returns:
         ``(N, C, *size)``.
@@ -753,26 +783,34 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
             )
     else:
         align_corners = bool(align_corners)
+    out, scales = _interp_sizes(input, size, scale_factor, mode, recompute_scale_factor)
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
+        raise ValueError(
+            "Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+            "a 4-D tensor as input"
+        )
+    if mode == "lanczos" and input.dim() == 4:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
     nd = input.dim()
     valid_mode = mode in ("nearest", "nearest-exact", "area") or _NEEDS.get(mode) == nd
     if nd not in (3, 4, 5) or not valid_mode:
-        if mode in _NEEDS and nd in (3, 4, 5) and mode != "bicubic":
+        if mode in _NEEDS and nd in (3, 4, 5) and mode not in ("bicubic", "lanczos"):
             raise NotImplementedError(f"Got {nd}D input, but {mode} mode needs {_NEEDS[mode]}D "
                                       "input")  # fmt: skip
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {nd}D) for the "
             f"modes: {_INTERP_MODES} (got {mode})"
         )
-    out, scales = _interp_sizes(input, size, scale_factor, mode, recompute_scale_factor)
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported by retrograd")
     if mode == "area":
         return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[nd - 3](input, out)
-    return _resample(input, out, scales, mode, bool(align_corners))
+    return _resample(input, out, scales, mode, bool(align_corners), antialias)
 
 
 def _resample(input: Tensor, out: list[int], scales: list[Any], mode: str,
-              align_corners: bool) -> Tensor:  # fmt: skip
+              align_corners: bool, antialias: bool = False) -> Tensor:  # fmt: skip
     dt = input._data.dtype
     kind = {"nearest": "nearest", "nearest-exact": "nearest_exact"}.get(mode, mode)
     if dt.kind not in "fV":
@@ -787,7 +825,9 @@ def _resample(input: Tensor, out: list[int], scales: list[Any], mode: str,
     x = input.float() if dt.itemsize < 4 and not mode.startswith("nearest") else input
     for k, (n, o, s) in enumerate(zip(input.shape[2:], out, scales)):
         axis = 2 + k
-        if mode.startswith("nearest"):
+        if antialias:
+            x = _interp_axis(x, axis, _aa_taps(n, o, align_corners, s, mode, op))
+        elif mode.startswith("nearest"):
             idx = _nearest_taps(n, o, s, mode == "nearest-exact", op)
             x = x.index_select(axis, _rg.from_numpy(idx))
         elif mode == "bicubic":
