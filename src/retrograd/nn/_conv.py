@@ -12,6 +12,7 @@ from typing import Any
 from .._prims._core import apply
 from .._prims.conv import Col2Im, Im2Col, conv
 from .._tensor import Tensor
+from ..amp import autocast_mode as _ac
 
 _same_warned = False
 
@@ -145,6 +146,8 @@ def _same_padding(x: Tensor, ksize: tuple[int, ...], stride: tuple[int, ...],
 
 def _conv(name: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any,
           padding: Any, dilation: Any, groups: int) -> Tensor:  # fmt: skip
+    if _ac._enabled:  # CPU autocast runs convolutions in its lower precision, as PyTorch
+        input, weight, bias = _ac._autocast_args(input, weight, bias)
     batched = _check_rank(name, nd, input)
     x = input if batched else input.unsqueeze(0)
     wd = weight.dim() - 2
@@ -180,6 +183,8 @@ def _conv(name: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None
 def _conv_transpose(name: str, nd: int, input: Tensor, weight: Tensor, bias: Tensor | None,
                     stride: Any, padding: Any, output_padding: Any, groups: int,
                     dilation: Any) -> Tensor:  # fmt: skip
+    if _ac._enabled:
+        input, weight, bias = _ac._autocast_args(input, weight, bias)
     batched = _check_rank(name, nd, input)
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
