@@ -31,5 +31,7 @@ for t in range(2000):
 
 linear_layer = model[0]
 w = linear_layer.weight[0]
-print(f"Result: y = {linear_layer.bias.item():.4f} + {w[0].item():.4f} x"
-      f" + {w[1].item():.4f} x^2 + {w[2].item():.4f} x^3")
+print(
+    f"Result: y = {linear_layer.bias.item():.4f} + {w[0].item():.4f} x"
+    f" + {w[1].item():.4f} x^2 + {w[2].item():.4f} x^3"
+)

@@ -98,9 +98,11 @@ def train(torch: Any, kind: str, data: tuple[np.ndarray, ...], args: argparse.Na
     x_train, x_test, y_train, y_test = data
     channels = (1,) if kind == "cnn" else ()  # the CNN wants N x 1 x 8 x 8
     train_set = torch.utils.data.TensorDataset(
-        torch.from_numpy(x_train.reshape(-1, *channels, 8, 8)), torch.from_numpy(y_train))
+        torch.from_numpy(x_train.reshape(-1, *channels, 8, 8)), torch.from_numpy(y_train)
+    )
     test_set = torch.utils.data.TensorDataset(
-        torch.from_numpy(x_test.reshape(-1, *channels, 8, 8)), torch.from_numpy(y_test))
+        torch.from_numpy(x_test.reshape(-1, *channels, 8, 8)), torch.from_numpy(y_test)
+    )
     generator = torch.Generator().manual_seed(args.seed)
     train_loader = torch.utils.data.DataLoader(train_set, batch_size=args.batch_size,
                                                shuffle=True, generator=generator)  # fmt: skip
@@ -136,8 +138,9 @@ def train(torch: Any, kind: str, data: tuple[np.ndarray, ...], args: argparse.Na
 
     args.out.mkdir(parents=True, exist_ok=True)
     checkpoint = args.out / f"digits_{kind}.pt"
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "epochs": args.epochs, "test_acc": history["test_acc"][-1]}, checkpoint)  # fmt: skip
+    state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+             "epochs": args.epochs, "test_acc": history["test_acc"][-1]}  # fmt: skip
+    torch.save(state, checkpoint)
     history["checkpoint"] = checkpoint
 
     # A fresh model with the saved weights must score exactly what the trained one scored.
