@@ -270,3 +270,62 @@ def test_normalization_gradcheck_and_gradgradcheck(name, fn, xshape, pshape) -> 
     args = (_t(*xshape), _t(*pshape, seed=1), _t(*pshape, seed=2))
     assert gradcheck(fn, args)
     assert gradgradcheck(fn, args)
+
+
+# ---------------------------------------------------------------------------- fused primitive
+
+
+FUSED = [
+    ("layer_norm", lambda lib, x, w, b: lib.layer_norm(x.transpose(1, 2), (4,), w, b),
+     "NativeLayerNormBackward0"),
+    ("batch_norm", lambda lib, x, w, b: lib.batch_norm(x, None, None, w, b, True),
+     "NativeBatchNormBackward0"),
+    ("instance_norm", lambda lib, x, w, b: lib.instance_norm(x, weight=w, bias=b), None),
+    ("group_norm", lambda lib, x, w, b: lib.group_norm(x, 2, w, b), None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "fn", "node"), FUSED, ids=[f[0] for f in FUSED])
+def test_fused_normalization_forward_ad_and_double_backward_match_torch(name, fn, node) -> None:
+    import retrograd.autograd.forward_ad as fwad
+
+    x, w, b = randn(3, 4, 2), randn(4, seed=2), randn(4, seed=3)
+    tx, tw, tb = randn(3, 4, 2, seed=4), randn(4, seed=5), randn(4, seed=6)
+    prims = [rg.tensor(a) for a in (x, w, b)]
+    tangents = [rg.tensor(a) for a in (tx, tw, tb)]
+    with fwad.dual_level():
+        out = fn(F, *[fwad.make_dual(p, t) for p, t in zip(prims, tangents, strict=True)])
+        ours = fwad.unpack_dual(out).tangent.numpy()
+    _, theirs = torch.func.jvp(lambda *a: fn(TF, *a), tuple(torch.tensor(a) for a in (x, w, b)),
+                               tuple(torch.tensor(a) for a in (tx, tw, tb)))  # fmt: skip
+    np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-9, atol=1e-10)
+    # second derivatives through create_graph, against torch's
+    ins = [rg.tensor(a, requires_grad=True) for a in (x, w, b)]
+    tins = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out, tout = fn(F, *ins), fn(TF, *tins)
+    if node is not None:
+        assert out.grad_fn.name() == node == tout.grad_fn.name()
+    g = randn(*out.shape, seed=7)
+    grads = rg.autograd.grad(out, ins, rg.tensor(g), create_graph=True)
+    tgrads = torch.autograd.grad(tout, tins, torch.tensor(g), create_graph=True)
+    v = [randn(*a.shape, seed=8 + i) for i, a in enumerate((x, w, b))]
+    sum((gr * rg.tensor(vi)).sum() for gr, vi in zip(grads, v, strict=True)).backward()
+    sum((gr * torch.tensor(vi)).sum() for gr, vi in zip(tgrads, v, strict=True)).backward()
+    for a, ta in zip(ins, tins, strict=True):
+        # no second-order path reaches the bias: None where torch may keep zeros
+        ours_g = np.zeros(a.shape) if a.grad is None else a.grad.numpy()
+        theirs_g = np.zeros(a.shape) if ta.grad is None else ta.grad.numpy()
+        np.testing.assert_allclose(ours_g, theirs_g, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_layer_and_batch_norm_low_precision_match_torch(dtype: str) -> None:
+    x = randn(4, 3, 5).astype(np.float32)
+    ours_x = rg.tensor(x).to(getattr(rg, dtype)).requires_grad_()
+    theirs_x = torch.tensor(x).to(getattr(torch, dtype)).requires_grad_()
+    for fn in (lambda lib, t: lib.layer_norm(t, (5,)),
+               lambda lib, t: lib.batch_norm(t, None, None, training=True)):  # fmt: skip
+        out, tout = fn(F, ours_x), fn(TF, theirs_x)
+        assert str(out.dtype).split(".")[-1] == dtype
+        np.testing.assert_allclose(out.float().detach().numpy(), tout.float().detach().numpy(),
+                                   rtol=2e-2, atol=2e-2)  # fmt: skip

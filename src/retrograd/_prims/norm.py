@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..autograd.grad_mode import state as _grad_state
 from ._core import Ctx, Primitive, apply
 
 
@@ -128,3 +129,133 @@ class EmbeddingDenseBackward(_SelfJvp):
         index, pad = p["index"], p["pad"]
         mask = None if pad < 0 else (index != pad).astype(np.float64)
         return apply(Gather, gg, index=index, num=p["num"], scale=mask)
+
+
+# ---------------------------------------------------------------------------- normalization
+
+
+def _center(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``x - mean``, the mean and the biased variance over ``axes`` (kept as size-1 dims)."""
+    mean = x.mean(axes, keepdims=True)
+    xc = x - mean
+    return xc, mean, np.mean(xc * xc, axes, keepdims=True)
+
+
+class Normalize(Primitive):
+    """``(x - mean) / sqrt(var + eps) * weight + bias``, the statistics over ``axes`` (the
+    biased variance). ``weight`` and ``bias`` are shaped to broadcast against ``x``; where
+    the caller has none it passes a 0-d placeholder and ``has_w``/``has_b`` False. Outputs
+    ``(out, mean, var)``; only ``out`` is differentiable.
+
+    Low-precision inputs are computed in float32 and rounded once, as PyTorch's CPU kernels.
+    The vjp runs in NumPy from the saved statistics unless the backward is itself recorded
+    (``create_graph``): then it is the same formula in Tensor ops, so every order works.
+    """
+
+    save_inputs = (0, 1)
+    differentiable_outputs = (0,)
+
+    @staticmethod
+    def forward(ctx: Ctx, x: np.ndarray, w: np.ndarray, b: np.ndarray, axes: tuple[int, ...],
+                eps: float, has_w: bool, has_b: bool) -> tuple[np.ndarray, ...]:  # fmt: skip
+        xf = x if x.dtype.itemsize >= 4 else x.astype(np.float32)
+        out, mean, var = _center(xf, axes)
+        rstd = 1.0 / np.sqrt(var + eps)
+        out *= rstd  # in place: every full-size temporary costs a pass over memory
+        if has_w:
+            out *= w
+        if has_b:
+            out += b
+        ctx.mean, ctx.rstd = mean, rstd
+        return out.astype(x.dtype, copy=False), mean.astype(x.dtype), var.astype(x.dtype)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any, *_: Any) -> Any:
+        x, w = ctx.saved_tensors
+        if not ctx.params["has_w"]:
+            w = None
+        if _grad_state.enabled:
+            return _normalize_vjp_graph(ctx, g, x, w)
+        return _normalize_vjp_numpy(ctx, g, x, w)
+
+    @staticmethod
+    def jvp(ctx: Ctx, tx: Any, tw: Any, tb: Any) -> Any:
+        p = ctx.params
+        x, w = ctx.inputs[0], ctx.inputs[1]
+        axes, eps = p["axes"], p["eps"]
+        mean = x.mean(axes, keepdim=True)
+        rstd = (x.var(axes, correction=0, keepdim=True) + eps).rsqrt()
+        xhat = (x - mean) * rstd
+        terms = []
+        if tx is not None:
+            t = _normalize_transpose(tx, xhat, rstd, axes)
+            terms.append(t * w if p["has_w"] else t)
+        if tw is not None and p["has_w"]:
+            terms.append(xhat * tw)
+        if tb is not None and p["has_b"]:
+            terms.append(tb.expand(x.shape))
+        out = terms[0] if terms else x.new_zeros(x.shape)
+        for t in terms[1:]:
+            out = out + t
+        return out, None, None
+
+
+def _normalize_transpose(gxhat: Any, xhat: Any, rstd: Any, axes: tuple[int, ...]) -> Any:
+    """``rstd * (u - mean(u) - xhat * mean(u * xhat))``: the Jacobian of the standardization
+    (it is symmetric, so this is both its vjp and its jvp)."""
+    return rstd * (gxhat - gxhat.mean(axes, keepdim=True)
+                   - xhat * (gxhat * xhat).mean(axes, keepdim=True))  # fmt: skip
+
+
+def _normalize_vjp_graph(ctx: Ctx, g: Any, x: Any, w: Any) -> tuple[Any, Any, Any]:
+    """The vjp in Tensor ops (recorded under create_graph), statistics recomputed from x."""
+    axes, eps = ctx.params["axes"], ctx.params["eps"]
+    mean = x.mean(axes, keepdim=True)
+    rstd = (x.var(axes, correction=0, keepdim=True) + eps).rsqrt()
+    xhat = (x - mean) * rstd
+    need = ctx.needs_input_grad
+    gx = _normalize_transpose(g if w is None else g * w, xhat, rstd, axes) if need[0] else None
+    gw = g * xhat if w is not None and need[1] else None
+    return gx, gw, g if need[2] else None
+
+
+def _normalize_vjp_numpy(ctx: Ctx, g: Any, x: Any, w: Any) -> tuple[Any, Any, Any]:
+    """The vjp on arrays from the saved statistics: nothing recorded, no recomputation."""
+    axes = ctx.params["axes"]
+    ga, xa = g._data, x._data
+    if xa.dtype.itemsize < 4:
+        ga, xa = ga.astype(np.float32), xa.astype(np.float32)
+    xhat = xa - ctx.mean
+    xhat *= ctx.rstd
+    need = ctx.needs_input_grad
+    wrap = g._wrap
+    gx = gw = gb = None
+    if need[0]:
+        u = ga if w is None else ga * w._data
+        gx = xhat * np.mean(u * xhat, axes, keepdims=True)
+        gx += u.mean(axes, keepdims=True)
+        np.subtract(u, gx, out=gx)
+        gx *= ctx.rstd
+        gx = wrap(gx.astype(x._data.dtype, copy=False))
+    if w is not None and need[1]:
+        gw = wrap(_sum_like(ga * xhat, w._data.shape).astype(w._data.dtype, copy=False))
+    if need[2]:
+        gb = wrap(_sum_like(ga, ctx.in_meta[2][0]).astype(ctx.in_meta[2][1], copy=False))
+    return gx, gw, gb
+
+
+def _sum_like(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``a`` down to the broadcastable ``shape`` in one NumPy call."""
+    if a.shape == shape:
+        return a
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1)
+    return a.sum(axes).reshape(shape)
+
+
+class NativeLayerNorm(Normalize):
+    """``Normalize`` over the trailing dims; PyTorch's ``NativeLayerNormBackward0``."""
+
+
+class NativeBatchNorm(Normalize):
+    """``Normalize`` over batch and spatial dims; PyTorch's ``NativeBatchNormBackward0``."""

@@ -27,10 +27,17 @@ def _as_shape(normalized_shape: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in normalized_shape)
 
 
-def _standardize(input: Tensor, dims: tuple[int, ...], eps: float) -> Tensor:
-    """``(x - mean) / sqrt(var + eps)`` over ``dims`` with the biased variance."""
-    var, mean = _rg.var_mean(input, dims, correction=0, keepdim=True)
-    return (input - mean) * _rg.rsqrt(var + eps)
+_NOTHING = Tensor._wrap(np.zeros(()))  # stands in for a missing weight or bias
+
+
+def _normalize(prim: type[_p.Normalize], input: Tensor, dims: tuple[int, ...], eps: float,
+               weight: Tensor | None = None,
+               bias: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:  # fmt: skip
+    """``(x - mean) / sqrt(var + eps) * weight + bias`` over ``dims`` (biased variance) in one
+    fused primitive; also returns the mean and variance (kept dims, not differentiable)."""
+    return apply(prim, input, _NOTHING if weight is None else weight,
+                 _NOTHING if bias is None else bias, axes=dims, eps=eps,
+                 has_w=weight is not None, has_b=bias is not None)  # fmt: skip
 
 
 def _check_normalized_shape(input: Tensor, shape: tuple[int, ...], weight: Tensor | None,
@@ -73,10 +80,8 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     """
     shape = _as_shape(normalized_shape)
     _check_normalized_shape(input, shape, weight, bias)
-    out = _standardize(input, tuple(range(-len(shape), 0)), eps)
-    if weight is not None:
-        out = out * weight
-    return out if bias is None else out + bias
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
+    return _normalize(_p.NativeLayerNorm, input, dims, eps, weight, bias)[0]
 
 
 def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
@@ -144,7 +149,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                 f"{list(input.shape)}"
             )
     grouped = input.reshape(n, num_groups, -1)
-    out = _standardize(grouped, (2,), eps).reshape(input.shape)
+    out = _normalize(_p.Normalize, grouped, (2,), eps)[0].reshape(input.shape)
     return _affine(out, weight, bias)
 
 
@@ -202,13 +207,14 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError(
             f"Expected more than 1 value per channel when training, got input size {list(size)}"
         )
-    dims = (0, *range(2, input.dim()))
-    var, mean = _rg.var_mean(input, dims, correction=0, keepdim=True)
-    out = (input - mean) * _rg.rsqrt(var + eps)
+    nd = input.dim()
+    w = None if weight is None else _channel_view(weight, nd)
+    b = None if bias is None else _channel_view(bias, nd)
+    out, mean, var = _normalize(_p.NativeBatchNorm, input, (0, *range(2, nd)), eps, w, b)
     _update_running(running_mean, mean.reshape(-1), momentum)
     if running_var is not None:
         _update_running(running_var, var.reshape(-1) * (count / max(count - 1, 1)), momentum)
-    return _affine(out, weight, bias)
+    return out
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None,
@@ -245,14 +251,15 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
             "Expected more than 1 spatial element when training, got input size "
             f"{list(input.shape)}"
         )
-    dims = tuple(range(2, input.dim()))
-    var, mean = _rg.var_mean(input, dims, correction=0, keepdim=True)
-    out = (input - mean) * _rg.rsqrt(var + eps)
+    nd = input.dim()
+    w = None if weight is None else _channel_view(weight, nd)
+    b = None if bias is None else _channel_view(bias, nd)
+    out, mean, var = _normalize(_p.Normalize, input, tuple(range(2, nd)), eps, w, b)
     n, c = input.shape[0], input.shape[1]
     _update_running(running_mean, mean.reshape(n, c).mean(0), momentum)
     unbiased = var.reshape(n, c) * (spatial / (spatial - 1))
     _update_running(running_var, unbiased.mean(0), momentum)
-    return _affine(out, weight, bias)
+    return out
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
