@@ -481,3 +481,36 @@ def test_rnn_utils_errors_match_torch() -> None:
                       "Expected padding_side to be one of left or right, but got up.")  # fmt: skip
     expect_same_error(lambda: rnn_utils.pad_sequence([]), lambda: TR.pad_sequence([]),
                       "received an empty list of sequences")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- split primitive
+
+
+def test_split_with_sizes_is_one_node_with_torch_name_and_gradients() -> None:
+    from retrograd._prims.sequence import split_with_sizes
+
+    v = np.random.default_rng(0).standard_normal((6, 4))
+    x, tx = rg.tensor(v, requires_grad=True), torch.tensor(v, requires_grad=True)
+    parts, tparts = split_with_sizes(x, (3, 2, 1)), torch.split(tx, [3, 2, 1])
+    assert {p.grad_fn for p in parts} == {parts[0].grad_fn}
+    assert parts[0].grad_fn.name() == tparts[0].grad_fn.name() == "SplitWithSizesBackward0"
+    # the middle piece unused: its gradient counts as zeros
+    w = [np.random.default_rng(i).standard_normal(tuple(p.shape)) for i, p in enumerate(tparts)]
+    (parts[0] * rg.tensor(w[0])).sum().add((parts[2] * rg.tensor(w[2])).sum()).backward()
+    (tparts[0] * torch.tensor(w[0])).sum().add((tparts[2] * torch.tensor(w[2])).sum()).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+    cols = split_with_sizes(x, (1, 3), 1)
+    np.testing.assert_array_equal(cols[1].detach().numpy(), v[:, 1:])
+
+
+def test_split_with_sizes_gradcheck_gradgradcheck_and_forward_mode() -> None:
+    from retrograd._prims.sequence import split_with_sizes
+
+    x = rg.tensor(np.random.default_rng(0).standard_normal((5, 3)), requires_grad=True)
+
+    def f(x: rg.Tensor) -> Any:
+        a, b = split_with_sizes(x, (2, 1), 1)
+        return a.sin(), b * b
+
+    assert gradcheck(f, (x,), check_forward_ad=True)
+    assert gradgradcheck(f, (x,))

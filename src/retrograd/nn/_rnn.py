@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import retrograd as _rg
 
+from .._prims.sequence import split_with_sizes
 from .._tensor import Tensor
 from . import functional as F
 
@@ -29,8 +30,8 @@ def _hidden_step(mode: str, xp: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Ten
         hp = _rg.matmul(h, w_hh_t)
         if b_hh is not None:
             hp = hp + b_hh
-        x_r, x_z, x_n = xp.chunk(3, 1)
-        h_r, h_z, h_n = hp.chunk(3, 1)
+        x_r, x_z, x_n = _gates(xp, 3)
+        h_r, h_z, h_n = _gates(hp, 3)
         r = _rg.sigmoid(x_r + h_r)
         z = _rg.sigmoid(x_z + h_z)
         n = _rg.tanh(x_n + r * h_n)
@@ -40,13 +41,19 @@ def _hidden_step(mode: str, xp: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Ten
         return _rg.tanh(gates), None
     if mode == "RNN_RELU":
         return _rg.relu(gates), None
-    i, f, g, o = gates.chunk(4, 1)
+    i, f, g, o = _gates(gates, 4)
     assert c is not None
     c = _rg.sigmoid(f) * c + _rg.sigmoid(i) * _rg.tanh(g)
     h = _rg.sigmoid(o) * _rg.tanh(c)
     if w_hr_t is not None:
         h = _rg.matmul(h, w_hr_t)
     return h, c
+
+
+def _gates(x: Tensor, n: int) -> tuple[Tensor, ...]:
+    """The ``n`` gate blocks of ``x``'s last dim (one node, so one backward concatenation)."""
+    size = x.shape[1] // n
+    return split_with_sizes(x, (size,) * n, 1)
 
 
 def _merge(new: Tensor, old: Tensor) -> Tensor:
@@ -64,15 +71,13 @@ def _direction(mode: str, data: Tensor, batch_sizes: Sequence[int], h0: Tensor,
     if b_hh is not None and mode != "GRU":
         xp = xp + b_hh
     w_hh_t, w_hr_t = w_hh.t(), (w_hr.t() if w_hr is not None else None)
-    offsets = [0]
-    for n in batch_sizes:
-        offsets.append(offsets[-1] + n)
+    xs = split_with_sizes(xp, tuple(batch_sizes))
     steps = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
     h, c = h0, c0
     outs: list[Tensor] = [h0] * len(batch_sizes)
     for t in steps:
         n = batch_sizes[t]
-        x_t = xp if len(batch_sizes) == 1 else xp[offsets[t] : offsets[t + 1]]
+        x_t = xs[t]
         h_in = h if n == h.shape[0] else h[:n]
         c_in = c if c is None or n == c.shape[0] else c[:n]
         h_new, c_new = _hidden_step(mode, x_t, h_in, c_in, w_hh_t, b_hh, w_hr_t)
