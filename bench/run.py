@@ -37,18 +37,24 @@ CHAIN_OPS = 100
 CHAIN_SIZE = 16
 MLP_SIZES = (784, 512, 256, 10)
 MLP_BATCH = 128
+CNN_BATCH = 32  # of 1 x 28 x 28 images
 
 # name -> (timed samples, warm-up samples) in normal and --quick mode
 SAMPLES = {
     "seed": ((11, 2), (3, 1)),
     "chain": ((200, 20), (30, 5)),
     "mlp": ((100, 10), (10, 2)),
+    "mlp_train": ((100, 10), (10, 2)),
+    "cnn_train": ((50, 5), (6, 2)),
 }
 
 TITLES = {
     "seed": f"(a) seed loop x{SEED_REPS} (6 x `X[i,j]*X[i,j]; backward()`)",
     "chain": f"(b) {CHAIN_OPS}-op elementwise chain + backward, per op ({CHAIN_SIZE} elems)",
     "mlp": "(c) MLP 784-512-256-10 ReLU, batch 128, fwd+bwd (float32, cross-entropy)",
+    "mlp_train": "(d) MLP training step: nn.Sequential as (c), CrossEntropyLoss, SGD momentum",
+    "cnn_train": "(e) CNN training step: 2 x (Conv2d 3x3, ReLU, MaxPool2d), Linear, "
+    f"CrossEntropyLoss, SGD; batch {CNN_BATCH} x 1x28x28",
 }
 
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -136,7 +142,59 @@ def make_mlp(T: ModuleType) -> Callable[[], list[Any]]:
     return run
 
 
-BUILDERS = {"seed": make_seed, "chain": make_chain, "mlp": make_mlp}
+def build_net(T: ModuleType, kind: str) -> Any:
+    nn = T.nn
+    if kind == "mlp":
+        sizes = MLP_SIZES
+        layers: list[Any] = []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+        return nn.Sequential(*layers[:-1])
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 8 x 14 x 14
+        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 16 x 7 x 7
+        nn.Flatten(), nn.Linear(16 * 7 * 7, 10),
+    )  # fmt: skip
+
+
+def train_step(T: ModuleType, kind: str) -> Callable[[], list[Any]]:
+    """One optimizer step of an ``nn`` model, both libraries starting from the same weights."""
+    rng = np.random.default_rng(1)
+    model = build_net(T, kind)
+    shapes = {name: tuple(p.shape) for name, p in model.state_dict().items()}
+    weights = {name: rng.uniform(-0.1, 0.1, shape).astype(np.float32)
+               for name, shape in sorted(shapes.items())}  # fmt: skip
+    model.load_state_dict({name: T.from_numpy(w) for name, w in weights.items()})
+    batch = MLP_BATCH if kind == "mlp" else CNN_BATCH
+    in_shape = (MLP_SIZES[0],) if kind == "mlp" else (1, 28, 28)
+    x = T.from_numpy(rng.standard_normal((batch, *in_shape)).astype(np.float32))
+    y = T.from_numpy(rng.integers(0, 10, batch))
+    loss_fn = T.nn.CrossEntropyLoss()
+    optimizer = T.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def run() -> list[Any]:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        grads = [p.grad.clone() for p in model.parameters()]
+        optimizer.step()
+        return grads
+
+    return run
+
+
+def make_mlp_train(T: ModuleType) -> Callable[[], list[Any]]:
+    """(d) zero_grad, forward, cross-entropy, backward and an SGD step of an MLP."""
+    return train_step(T, "mlp")
+
+
+def make_cnn_train(T: ModuleType) -> Callable[[], list[Any]]:
+    """(e) The same step for a small convolutional network."""
+    return train_step(T, "cnn")
+
+
+BUILDERS = {"seed": make_seed, "chain": make_chain, "mlp": make_mlp,
+            "mlp_train": make_mlp_train, "cnn_train": make_cnn_train}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,7 +321,7 @@ def profile(args: argparse.Namespace) -> None:
     libs = load_libraries(1)
     fn = BUILDERS[args.profile](libs["retrograd"])
     fn()  # warm caches and lazy imports outside the profile
-    reps = {"seed": 1, "chain": 200, "mlp": 20}[args.profile]
+    reps = {"seed": 1, "chain": 200, "mlp": 20, "mlp_train": 20, "cnn_train": 10}[args.profile]
     prof = cProfile.Profile()
     prof.enable()
     for _ in range(reps):
@@ -347,12 +405,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", choices=["1", "2", "both"], default="both")
     p.add_argument("--repeat", type=int, default=None, help="timed samples per benchmark")
     p.add_argument("--quick", action="store_true", help="few samples, for a smoke run")
-    p.add_argument(
-        "--bench", default="seed,chain,mlp", help="comma-separated subset of seed,chain,mlp"
-    )
+    names = ",".join(BUILDERS)
+    p.add_argument("--bench", default=names, help=f"comma-separated subset of {names}")
     p.add_argument(
         "--profile",
-        choices=["a", "b", "c", *BUILDERS],
+        choices=["a", "b", "c", "d", "e", *BUILDERS],
         default=None,
         help="cProfile retrograd on one workload (1 thread) instead of timing",
     )
@@ -365,7 +422,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.repeat is not None and args.repeat < 1:
         p.error("--repeat must be at least 1")
     if args.profile is not None:
-        args.profile = {"a": "seed", "b": "chain", "c": "mlp"}.get(args.profile, args.profile)
+        letters = {"a": "seed", "b": "chain", "c": "mlp", "d": "mlp_train", "e": "cnn_train"}
+        args.profile = letters.get(args.profile, args.profile)
     return args
 
 
