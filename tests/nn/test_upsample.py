@@ -55,6 +55,29 @@ def test_interpolate_matches_torch(mode: str, shape: tuple[int, ...], dtype: str
             np.testing.assert_allclose(ga.numpy(), gt.numpy(), rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("dense", [True, False])
+def test_interpolate_both_kernels_keep_inf_and_nan_in_place_as_torch(
+    dense: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrograd._prims import pool
+
+    # large axes (or non-finite values) take the per-tap kernel instead of one matmul
+    monkeypatch.setattr(pool, "_DENSE", pool._DENSE if dense else 0)
+    x = randn(1, 2, 6, 7)
+    if not dense:
+        x[0, 0, 2, 3], x[0, 1, 4, 0] = np.inf, np.nan
+    for mode in ("nearest", "nearest-exact", "bilinear", "bicubic"):
+        for kw in (dict(scale_factor=1.5), dict(size=(4, 3))):
+            a, t = rg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+            out, tout = F.interpolate(a, mode=mode, **kw), TF.interpolate(t, mode=mode, **kw)
+            np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-12,
+                                       atol=1e-12)  # fmt: skip
+            g = randn(*tout.shape, seed=2)
+            (ga,) = rg.autograd.grad(out, a, rg.tensor(g))
+            (gt,) = torch.autograd.grad(tout, t, torch.tensor(g))
+            np.testing.assert_allclose(ga.numpy(), gt.numpy(), rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("mode", ["bilinear", "bicubic", "lanczos"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_antialiased_interpolate_matches_torch(mode: str, dtype: str) -> None:
@@ -124,6 +147,20 @@ def test_interpolate_errors_as_torch(args: tuple[Any, ...], kw: dict[str, Any]) 
     with pytest.raises(theirs.type) as ours:
         F.interpolate(rg.tensor(x), *args, **kw)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_interpolate_node_names_are_torchs() -> None:
+    cases = [((1, 2, 4), "nearest", False), ((1, 2, 4, 4), "nearest", False),
+             ((1, 1, 3, 3, 3), "nearest", False), ((1, 2, 4, 4), "nearest-exact", False),
+             ((1, 2, 4), "linear", False), ((1, 2, 4, 4), "bilinear", False),
+             ((1, 2, 4, 4), "bicubic", False), ((1, 1, 3, 3, 3), "trilinear", False),
+             ((1, 2, 4, 4), "bilinear", True), ((1, 2, 4, 4), "lanczos", True)]  # fmt: skip
+    for shape, mode, aa in cases:
+        out = F.interpolate(rg.ones(shape, requires_grad=True), scale_factor=2, mode=mode,
+                            antialias=aa)  # fmt: skip
+        tout = TF.interpolate(torch.ones(shape, requires_grad=True), scale_factor=2, mode=mode,
+                              antialias=aa)  # fmt: skip
+        assert out.grad_fn.name() == tout.grad_fn.name()
 
 
 def test_interpolate_bilinear_on_3d_input_names_the_needed_rank() -> None:

@@ -37,6 +37,22 @@ def _taps(x: np.ndarray, axis: int, plan: Plan, j: int) -> tuple[np.ndarray, Any
     return vals, col.reshape((-1,) + (1,) * (x.ndim - axis - 1))
 
 
+def _lowest(dt: np.dtype) -> Any:
+    return np.iinfo(dt).min if dt.kind in "iu" else -np.inf
+
+
+def _padded(x: np.ndarray, axis: int, plan: Plan, fill: Any) -> tuple[np.ndarray, Plan]:
+    """``x`` padded along ``axis`` with ``fill`` so every tap of a strided plan is inside."""
+    pos, valid, step = plan
+    if step is None or valid.all() or not pos.size:
+        return x, plan
+    left, right = max(0, -int(pos.min())), max(0, int(pos.max()) - x.shape[axis] + 1)
+    widths = [(0, 0)] * x.ndim
+    widths[axis] = (left, right)
+    xp = np.pad(x, widths, constant_values=np.asarray(fill).astype(x.dtype))
+    return xp, (pos + left, np.ones_like(valid), step)
+
+
 def _axis_argmax(x: np.ndarray, axis: int, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     """Max over each window along ``axis`` and the position it came from.
 
@@ -48,12 +64,21 @@ def _axis_argmax(x: np.ndarray, axis: int, plan: Plan) -> tuple[np.ndarray, np.n
         empty = np.take(x, np.zeros(0, np.int64), axis=axis)
         return empty, empty.astype(np.int64)
     shape = (-1,) + (1,) * (x.ndim - axis - 1)
+    nan_aware = x.dtype.kind not in "iub" and bool(np.isnan(x).any())
+    if pos.shape[1] >= 8 and not nan_aware and _tiles(x.shape[axis], plan):
+        # long disjoint tiles: one reduction (np.argmax also keeps the first of ties)
+        tiles = x.reshape(x.shape[:axis] + pos.shape + x.shape[axis + 1 :])
+        tap_t = np.argmax(tiles, axis=axis + 1)
+        best = np.take_along_axis(tiles, np.expand_dims(tap_t, axis + 1), axis + 1)
+        return best.squeeze(axis + 1), pos[:, 0].reshape(shape) + tap_t
     first_tap = np.argmax(valid, axis=1)
     best = np.take(x, pos[np.arange(len(pos)), first_tap], axis=axis)
     # the winning tap number, small ints: cheaper to update than positions
     small = np.int16 if pos.shape[1] < 2**15 else np.int64
     tap = np.broadcast_to(first_tap.astype(small).reshape(shape), best.shape).copy()
-    nan_aware = x.dtype.kind not in "iub" and bool(np.isnan(x).any())
+    # padding of the lowest value never wins a strict comparison: pad once and read every
+    # tap as a strided slice
+    x, plan = _padded(x, axis, plan, _lowest(x.dtype))
     win = np.empty(best.shape, bool)
     step = np.empty(best.shape, small)
     for j in range(pos.shape[1]):
@@ -239,6 +264,7 @@ def _axis_sum(x: np.ndarray, axis: int, plan: Plan) -> np.ndarray:
     if plan[0].shape[1] >= 8 and _tiles(x.shape[axis], plan):  # long tiles: one reshaped sum
         out, k = plan[0].shape
         return x.reshape(x.shape[:axis] + (out, k) + x.shape[axis + 1 :]).sum(axis + 1)
+    x, plan = _padded(x, axis, plan, 0)
     acc: np.ndarray | None = None
     for j in range(plan[0].shape[1]):
         vals, ok = _taps(x, axis, plan, j)
@@ -399,3 +425,129 @@ class PixelUnshuffle(Linear):
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:
         return apply(PixelShuffle, g, r=ctx.params["r"])
+
+
+# ------------------------------------------------------------------------ interpolation
+# ``taps`` gives, per trailing spatial axis, a list of (index, weight) pairs: output i of the
+# axis is sum_k weight_k[i] * x[index_k[i]] (weight None: 1). Every index_k is nondecreasing
+# in i (source positions move forward with the output), so the transpose adds runs of equal
+# indices with np.add.reduceat instead of the slow np.add.at.
+
+Taps = tuple[tuple[tuple[np.ndarray, "np.ndarray | None"], ...], ...]
+
+
+_DENSE = 1 << 16  # axes with n_in * n_out up to this interpolate by one BLAS matmul
+
+
+def _matrix(axis_taps: Any, n: int, out: int, dt: np.dtype) -> np.ndarray:
+    """The axis's interpolation as a dense (out, n) matrix."""
+    m = np.zeros((out, n), dt)
+    rows = np.arange(out)
+    for idx, w in axis_taps:
+        np.add.at(m, (rows, idx), 1 if w is None else w.astype(dt, copy=False))
+    return m
+
+
+def _matmul_axis(x: np.ndarray, axis: int, m: np.ndarray) -> np.ndarray:
+    """``m`` applied along ``axis`` of ``x`` (BLAS; no per-tap passes)."""
+    lead, n, trail = x.shape[:axis], x.shape[axis], x.shape[axis + 1 :]
+    if not trail:
+        return (x.reshape((-1, n)) @ m.T).reshape(lead + (m.shape[0],))
+    t = int(np.prod(trail))
+    return np.matmul(m, x.reshape((-1, n, t))).reshape(lead + (m.shape[0],) + trail)
+
+
+def _dense(x: np.ndarray, n: int, out: int) -> bool:
+    # 0 * inf would spread NaN across a row: non-finite values take the tap path
+    return n * out <= _DENSE and x.dtype.itemsize >= 4 and bool(np.isfinite(x).all())
+
+
+def _interp(x: np.ndarray, taps: Taps) -> np.ndarray:
+    d = len(taps)
+    for k, axis_taps in enumerate(taps):
+        axis = x.ndim - d + k
+        shape = (-1,) + (1,) * (d - k - 1)
+        n, o = x.shape[axis], len(axis_taps[0][0])
+        if _dense(x, n, o):
+            x = _matmul_axis(x, axis, _matrix(axis_taps, n, o, x.dtype))
+            continue
+        out: np.ndarray | None = None
+        for idx, w in axis_taps:
+            part = np.take(x, idx, axis=axis)
+            if w is not None:
+                part *= w.astype(x.dtype, copy=False).reshape(shape)
+            if out is None:
+                out = part
+            else:
+                out += part
+        assert out is not None
+        x = out
+    return x
+
+
+def _interp_t(g: np.ndarray, in_shape: tuple[int, ...], taps: Taps) -> np.ndarray:
+    d = len(taps)
+    for k in range(d - 1, -1, -1):
+        axis = g.ndim - d + k
+        shape = (-1,) + (1,) * (d - k - 1)
+        n, o = in_shape[axis], g.shape[axis]
+        if _dense(g, n, o):
+            g = _matmul_axis(g, axis, _matrix(taps[k], n, o, g.dtype).T)
+            continue
+        out = np.zeros(g.shape[:axis] + (n,) + g.shape[axis + 1 :], g.dtype)
+        lead = (slice(None),) * axis
+        for idx, w in taps[k]:
+            part = g if w is None else g * w.astype(g.dtype, copy=False).reshape(shape)
+            if not len(idx):
+                continue
+            starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+            if len(starts) == len(idx):  # every index once: no run to add up
+                out[lead + (idx,)] += part
+            elif np.all(idx[1:] >= idx[:-1]):
+                out[lead + (idx[starts],)] += np.add.reduceat(part, starts, axis=axis)
+            else:
+                np.add.at(out, lead + (idx,), part)
+        g = out
+    return g
+
+
+class UpsampleNearest2D(Linear):
+    """Separable interpolation of the trailing spatial dims by fixed taps (see above); the
+    mode only names the node, as PyTorch's."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x: np.ndarray, taps: Taps) -> np.ndarray:
+        ctx.in_shape = x.shape
+        return _interp(x, taps)
+
+    @classmethod
+    def vjp(cls, ctx: Ctx, g: Any) -> Any:
+        return apply(_UPSAMPLE_BACKWARD[cls], g, in_shape=ctx.in_shape, **ctx.params)
+
+
+class UpsampleBackward(Linear):
+    """The transpose of an interpolation: each output's gradient spread over its taps."""
+
+    forward_prim: type[UpsampleNearest2D] = UpsampleNearest2D
+
+    @staticmethod
+    def forward(ctx: Ctx, g: np.ndarray, in_shape: tuple[int, ...], taps: Taps) -> np.ndarray:
+        return _interp_t(g, in_shape, taps)
+
+    @classmethod
+    def vjp(cls, ctx: Ctx, g: Any) -> Any:
+        return apply(cls.forward_prim, g, taps=ctx.params["taps"])
+
+
+_UPSAMPLE_NAMES = (
+    "UpsampleNearest1D", "UpsampleNearest3D", "UpsampleNearestExact1D",
+    "UpsampleNearestExact2D", "UpsampleNearestExact3D", "UpsampleLinear1D", "UpsampleBilinear2D",
+    "UpsampleBicubic2D", "UpsampleTrilinear3D", "UpsampleBilinear2DAa", "UpsampleBicubic2DAa",
+    "UpsampleLanczos2DAa",
+)  # fmt: skip
+UPSAMPLE: dict[str, type[UpsampleNearest2D]] = {"UpsampleNearest2D": UpsampleNearest2D}
+UPSAMPLE.update({n: type(n, (UpsampleNearest2D,), {"name": n}) for n in _UPSAMPLE_NAMES})
+_UPSAMPLE_BACKWARD: dict[type[Primitive], type[UpsampleBackward]] = {
+    c: type(c.name + "Backward", (UpsampleBackward,), {"forward_prim": c})
+    for c in UPSAMPLE.values()
+}

@@ -585,10 +585,10 @@ def lp_pool3d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = N
 
 # ---------------------------------------------------------------------------- upsampling
 # Interpolation runs axis by axis (every mode PyTorch has here is separable): each output
-# position reads a few taps of the input axis (index_select) weighted by PyTorch's CPU
-# kernel's weights, computed in its "opmath" precision (float32 below float64) with its
-# exact source-index formulas. Composites of index_select, mul and add, so every order of
-# derivative comes from those ops.
+# position reads a few taps of the input axis weighted by PyTorch's CPU kernel's weights,
+# computed in its "opmath" precision (float32 below float64) with its exact source-index
+# formulas. The taps go to one primitive (named as PyTorch's node) whose backward is its
+# transpose, so every order of derivative is exact.
 
 _INTERP_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 _CUBIC_A = -0.75
@@ -626,10 +626,10 @@ def _nearest_taps(n: int, out: int, scale: float | None, exact: bool, op: type) 
 
 
 def _linear_taps(n: int, out: int, align_corners: bool, scale: float | None,
-                 op: type) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+                 op: type) -> list[tuple[np.ndarray, np.ndarray | None]]:  # fmt: skip
     """Two taps (index, weight) per output position: PyTorch's linear interpolation."""
     if n == out:  # PyTorch copies the axis as is
-        return [(np.arange(n), np.ones(n, op))]
+        return [(np.arange(n), None)]
     real = _source_index(_kernel_scale(n, out, align_corners, scale, op), out, align_corners,
                          False, op)  # fmt: skip
     i0 = np.minimum(np.floor(real).astype(np.int64), n - 1)
@@ -639,7 +639,7 @@ def _linear_taps(n: int, out: int, align_corners: bool, scale: float | None,
 
 
 def _cubic_taps(n: int, out: int, align_corners: bool, scale: float | None,
-                op: type) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+                op: type) -> list[tuple[np.ndarray, np.ndarray | None]]:  # fmt: skip
     """Four taps per output position: PyTorch's bicubic convolution (A = -0.75), reading
     clamped positions at the edges."""
     real = _source_index(_kernel_scale(n, out, align_corners, scale, op), out, align_corners,
@@ -660,7 +660,7 @@ def _cubic_taps(n: int, out: int, align_corners: bool, scale: float | None,
 
 
 def _aa_taps(n: int, out: int, align_corners: bool, scale: float | None, mode: str,
-             op: type) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+             op: type) -> list[tuple[np.ndarray, np.ndarray | None]]:  # fmt: skip
     """Anti-aliased taps (PyTorch's _compute_indices_min_size_weights_aa): when shrinking,
     the filter (triangle, Keys cubic with a = -0.5, or Lanczos-3) is stretched over
     ``in / out`` input pixels; each output's weights are normalised to sum to 1."""
@@ -684,18 +684,6 @@ def _aa_taps(n: int, out: int, align_corners: bool, scale: float | None, mode: s
     total = w.sum(1, keepdims=True)
     w = np.where(total != 0, w / np.where(total != 0, total, 1), w)
     return [(np.minimum(xmin + k, n - 1), w[:, k].astype(op)) for k in range(width)]
-
-
-def _interp_axis(x: Tensor, axis: int, taps: list[tuple[np.ndarray, np.ndarray]]) -> Tensor:
-    shape = (-1,) + (1,) * (x.dim() - axis - 1)
-    out: Tensor | None = None
-    for idx, w in taps:
-        part = x.index_select(axis, _rg.from_numpy(np.ascontiguousarray(idx, np.int64)))
-        if not (w == 1).all():
-            part = part * _rg.from_numpy(w.reshape(shape)).to(x.dtype)
-        out = part if out is None else out + part
-    assert out is not None
-    return out
 
 
 def _interp_sizes(input: Tensor, size: Any, scale_factor: Any, mode: str,
@@ -812,29 +800,32 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
 def _resample(input: Tensor, out: list[int], scales: list[Any], mode: str,
               align_corners: bool, antialias: bool = False) -> Tensor:  # fmt: skip
     dt = input._data.dtype
+    d = input.dim() - 2
     kind = {"nearest": "nearest", "nearest-exact": "nearest_exact"}.get(mode, mode)
     if dt.kind not in "fV":
-        raise _not_implemented(f"upsample_{kind}{input.dim() - 2}d", dt)
+        raise _not_implemented(f"upsample_{kind}{d}d", dt)
     if min(out) <= 0:
         raise RuntimeError(
             f"Input and output sizes should be greater than 0, but got input "
             f"({', '.join(map(str, input.shape[2:]))}) and output ({', '.join(map(str, out))})"
         )
     op = _opmath(dt)
+    taps = []
+    for n, o, s in zip(input.shape[2:], out, scales):
+        if antialias:
+            axis_taps = _aa_taps(n, o, align_corners, s, mode, op)
+        elif mode.startswith("nearest"):
+            axis_taps = [(_nearest_taps(n, o, s, mode == "nearest-exact", op), None)]
+        elif mode == "bicubic":
+            axis_taps = _cubic_taps(n, o, align_corners, s, op)
+        else:
+            axis_taps = _linear_taps(n, o, align_corners, s, op)
+        taps.append(tuple((np.ascontiguousarray(i, np.int64), w) for i, w in axis_taps))
+    name = "Upsample" + "".join(p.capitalize() for p in kind.split("_")) + f"{d}D"
+    prim = P.UPSAMPLE[name + ("Aa" if antialias else "")]
     # float16/bfloat16 interpolate in float32 and round once, as PyTorch's kernels
     x = input.float() if dt.itemsize < 4 and not mode.startswith("nearest") else input
-    for k, (n, o, s) in enumerate(zip(input.shape[2:], out, scales)):
-        axis = 2 + k
-        if antialias:
-            x = _interp_axis(x, axis, _aa_taps(n, o, align_corners, s, mode, op))
-        elif mode.startswith("nearest"):
-            idx = _nearest_taps(n, o, s, mode == "nearest-exact", op)
-            x = x.index_select(axis, _rg.from_numpy(idx))
-        elif mode == "bicubic":
-            x = _interp_axis(x, axis, _cubic_taps(n, o, align_corners, s, op))
-        else:
-            x = _interp_axis(x, axis, _linear_taps(n, o, align_corners, s, op))
-    return x.to(input.dtype)
+    return apply(prim, x, taps=tuple(taps)).to(input.dtype)
 
 
 def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
