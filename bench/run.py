@@ -176,7 +176,7 @@ def train_step(T: ModuleType, kind: str) -> Callable[[], list[Any]]:
         optimizer.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
-        grads = [p.grad.clone() for p in model.parameters()]
+        grads = [p.grad for p in model.parameters()]  # SGD leaves .grad as it is
         optimizer.step()
         return grads
 

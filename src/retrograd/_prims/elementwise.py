@@ -63,8 +63,9 @@ def _fused(a: np.ndarray, b: np.ndarray, alpha: Any) -> np.ndarray:
     alpha in the tensors' dtype) gives it: exact in float64 for float32 and narrower."""
     dt = a.dtype
     if dt.kind in "fV" and dt.itemsize <= 4 and b.dtype == dt:
-        al = np.float64(np.asarray(alpha, dt))
-        return (a.astype(np.float64) + b.astype(np.float64) * al).astype(dt)
+        # one float64 temporary: b is widened by the multiply, a by the add
+        wide = np.multiply(b, np.float64(np.asarray(alpha, dt)), dtype=np.float64)
+        return np.add(wide, a, out=wide).astype(dt)
     return a + b * alpha
 
 
