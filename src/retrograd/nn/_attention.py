@@ -16,7 +16,9 @@ import numpy as np
 
 import retrograd as _rg
 
+from .._prims.sequence import split_with_sizes
 from .._tensor import Tensor
+from ..amp import autocast_mode as _ac
 from . import functional as F
 
 
@@ -98,6 +100,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
         >>> F.scaled_dot_product_attention(q, k, v, is_causal=True).shape
         retrograd.Size([2, 4, 5, 8])
     """
+    if _ac._enabled:  # CPU autocast runs attention in its lower precision, as PyTorch
+        query, key, value, attn_mask = _ac._autocast_args(query, key, value, attn_mask)
     _sdpa_checks(query, key, value, attn_mask, is_causal)
     if enable_gqa:
         key, value = _expand_kv_heads(query, key, value)
@@ -178,14 +182,17 @@ def _mha_shape_check(query: Tensor, key: Tensor, value: Tensor,
 def _in_projection(query: Tensor, key: Tensor, value: Tensor, weights: tuple[Tensor, ...],
                    bias: Tensor | None) -> tuple[Tensor, Tensor, Tensor]:  # fmt: skip
     """q, k, v projections; self-attention shares one matmul of the packed weight."""
-    b_q, b_k, b_v = (None, None, None) if bias is None else bias.chunk(3)
+    if len(weights) == 1 and key is value and query is key:
+        proj = F.linear(query, weights[0], bias)
+        e = proj.shape[-1] // 3
+        return split_with_sizes(proj, (e, e, e), proj.dim() - 1)  # type: ignore[return-value]
     if len(weights) == 1:
-        w = weights[0]
-        if key is value and query is key:
-            return F.linear(query, w, bias).chunk(3, -1)  # type: ignore[return-value]
-        w_q, w_k, w_v = w.chunk(3)
-    else:
-        w_q, w_k, w_v = weights
+        e = weights[0].shape[0] // 3
+        weights = split_with_sizes(weights[0], (e, e, e))
+    w_q, w_k, w_v = weights
+    b_q, b_k, b_v = (
+        (None, None, None) if bias is None else split_with_sizes(bias, (w_q.shape[0],) * 3)
+    )
     return F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
 
 

@@ -297,6 +297,15 @@ from .. import init as _init  # noqa: E402
 from .linear import Linear  # noqa: E402
 
 
+def _sequence_first(*xs: Tensor) -> tuple[Tensor, ...]:
+    """Batch-first inputs transposed, the same tensor passed twice staying one tensor (so
+    self-attention keeps its single packed projection)."""
+    done: dict[int, Tensor] = {}
+    for x in xs:
+        done.setdefault(id(x), x.transpose(1, 0))
+    return tuple(done[id(x)] for x in xs)
+
+
 class NonDynamicallyQuantizableLinear(Linear):
     """The Linear of :class:`MultiheadAttention`'s output projection (PyTorch's name, kept
     so that ``repr`` matches)."""
@@ -411,7 +420,7 @@ class MultiheadAttention(Module):
         attn_mask = attention._canonical_mask(attn_mask, "attn_mask", None, "", query.dtype,
                                               False)  # fmt: skip
         if self.batch_first and batched:
-            query, key, value = (x.transpose(1, 0) for x in (query, key, value))
+            query, key, value = _sequence_first(query, key, value)
         separate = not self._qkv_same_embed_dim
         out, weights = attention.multi_head_attention_forward(
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
