@@ -227,6 +227,33 @@ def test_pixel_shuffle_errors_as_torch(fn: str, shape: tuple[int, ...], r: int) 
     assert str(ours.value) == str(theirs.value)
 
 
+@pytest.mark.parametrize("shape,groups", [((2, 6, 3, 2), 3), ((1, 8, 5), 2), ((2, 4, 1, 2, 2), 4)])
+def test_channel_shuffle_matches_torch(shape: tuple[int, ...], groups: int) -> None:
+    x = randn(*shape)
+    ours, theirs = nn.ChannelShuffle(groups), tnn.ChannelShuffle(groups)
+    assert repr(ours) == repr(theirs)
+    a, t = rg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, tout = ours(a), theirs(t)
+    np.testing.assert_array_equal(out.detach().numpy(), tout.detach().numpy())
+    assert out.grad_fn.name() == tout.grad_fn.name() == "ChannelShuffleBackward0"
+    g = randn(*shape, seed=1)
+    (ga,) = rg.autograd.grad(out, a, rg.tensor(g))
+    (gt,) = torch.autograd.grad(tout, t, torch.tensor(g))
+    np.testing.assert_array_equal(ga.numpy(), gt.numpy())
+    small = rg.tensor(randn(1, 4, 2), requires_grad=True)
+    assert gradcheck(lambda u: F.channel_shuffle(u, 2), [small], check_forward_ad=True)
+    assert gradgradcheck(lambda u: F.channel_shuffle(u, 2), [small])
+
+
+@pytest.mark.parametrize("shape,groups", [((2, 5, 3), 2), ((5,), 1), ((2, 4, 3), 0), ((2, 4), 2)])
+def test_channel_shuffle_errors_as_torch(shape: tuple[int, ...], groups: int) -> None:
+    with pytest.raises(RuntimeError) as theirs:
+        TF.channel_shuffle(torch.ones(shape), groups)
+    with pytest.raises(RuntimeError) as ours:
+        F.channel_shuffle(rg.ones(shape), groups)
+    assert str(ours.value) == str(theirs.value)
+
+
 # ---------------------------------------------------------------------------- dropout
 
 

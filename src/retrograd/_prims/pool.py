@@ -551,3 +551,18 @@ _UPSAMPLE_BACKWARD: dict[type[Primitive], type[UpsampleBackward]] = {
     c: type(c.name + "Backward", (UpsampleBackward,), {"forward_prim": c})
     for c in UPSAMPLE.values()
 }
+
+
+class ChannelShuffle(Linear):
+    """``(N, C, *) -> (N, C, *)``: the channels, read as a ``(groups, C / groups)`` grid, are
+    transposed; the transpose is the shuffle with ``C / groups`` groups."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x: np.ndarray, groups: int) -> np.ndarray:
+        n, c, *rest = x.shape
+        y = x.reshape((n, groups, c // groups, *rest)).swapaxes(1, 2)
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        return apply(ChannelShuffle, g, groups=g.shape[1] // ctx.params["groups"])

@@ -991,6 +991,28 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     return apply(P.PixelUnshuffle, input, r=r)
 
 
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """Interleave the channels of ``(N, C, *)``: read as a ``(groups, C / groups)`` grid,
+    they are transposed (ShuffleNet's channel shuffle).
+
+    Example:
+        >>> F.channel_shuffle(retrograd.arange(4.).reshape(1, 4, 1), 2).flatten()
+        tensor([0., 2., 1., 3.])
+    """
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")  # fmt: skip
+    g = int(groups)
+    if g <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{g}")  # fmt: skip
+    c = input.shape[1]
+    if c % g:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {g} groups.")  # fmt: skip
+    return apply(P.ChannelShuffle, input, groups=g)
+
+
 # ---------------------------------------------------------------------------- channel dropout
 
 _SELU_ALPHA_PRIME = 1.7580993408473766  # -scale * alpha of SELU: the value dropped units take

@@ -508,6 +508,7 @@ from ._pool import (  # noqa: E402
     avg_pool1d,
     avg_pool2d,
     avg_pool3d,
+    channel_shuffle,
     dropout1d,
     dropout2d,
     dropout3d,
@@ -535,7 +536,8 @@ from ._pool import (  # noqa: E402
 __all__ += [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "adaptive_max_pool3d", "alpha_dropout", "avg_pool1d", "avg_pool2d",
-    "avg_pool3d", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout", "interpolate",
+    "avg_pool3d", "channel_shuffle", "dropout1d", "dropout2d", "dropout3d",
+    "feature_alpha_dropout", "interpolate",
     "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_pool1d", "max_pool1d_with_indices", "max_pool2d",
     "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices", "max_unpool1d",
     "max_unpool2d", "max_unpool3d", "pixel_shuffle", "pixel_unshuffle", "upsample",

@@ -73,7 +73,7 @@ from .loss import (
 )
 from .module import Module
 from .normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
-from .pixelshuffle import PixelShuffle, PixelUnshuffle
+from .pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from .pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -126,7 +126,7 @@ __all__ += [
     "LPPool2d", "LPPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
     "MaxUnpool3d", "PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d",
     "UpsamplingNearest2d", "AlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d",
-    "FeatureAlphaDropout",
+    "FeatureAlphaDropout", "ChannelShuffle",
 ]  # fmt: skip
 __all__ += ["MultiheadAttention"]
 __all__ += [

@@ -1,4 +1,4 @@
-"""PixelShuffle and PixelUnshuffle: trade channels for spatial resolution."""
+"""PixelShuffle and PixelUnshuffle (trade channels for spatial resolution) and ChannelShuffle."""
 
 from __future__ import annotations
 
@@ -51,3 +51,26 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """Interleave the channels of ``(N, C, *)`` in ``groups`` (see
+    :func:`retrograd.nn.functional.channel_shuffle`).
+
+    Args:
+        groups: number of groups the channels are split into.
+
+    Example:
+        >>> nn.ChannelShuffle(2)(retrograd.arange(4.).reshape(1, 4, 1)).flatten()
+        tensor([0., 2., 1., 3.])
+    """
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"
