@@ -96,7 +96,8 @@ def test_layer_norm_errors_match_torch() -> None:
     with pytest.raises(RuntimeError, match=r"Expected weight to be of same shape as "
                        r"normalized_shape, but got weight of shape \[3\]"):  # fmt: skip
         F.layer_norm(x, (4,), rg.ones(3))
-    with pytest.raises(RuntimeError, match=r"expected input with shape \[\*, 4\]"):
+    msg = r"LayerNorm\(\(4,\), .*\) got input of shape \[4, 3\]: Given normalized_shape=\[4\]"
+    with pytest.raises(RuntimeError, match=msg + r", expected input with shape \[\*, 4\]"):
         nn.LayerNorm(4)(rg.randn(4, 3))
 
 
@@ -191,7 +192,8 @@ def test_batchnorm_errors_match_torch() -> None:
                        r"training, got input size \[1, 3\]"):  # fmt: skip
         nn.BatchNorm1d(3)(rg.randn(1, 3))
     nn.BatchNorm1d(3).eval()(rg.randn(1, 3))  # eval mode needs no batch statistics
-    with pytest.raises(RuntimeError, match="running_mean should contain 3 elements not 4"):
+    with pytest.raises(RuntimeError, match=r"BatchNorm1d\(4, .*\) got input of shape \[2, 3\]: "
+                       "running_mean should contain 3 elements not 4"):  # fmt: skip
         nn.BatchNorm1d(4)(rg.randn(2, 3))
     with pytest.raises(ValueError, match=r"expected 2D or 3D input \(got 4D input\)"):
         nn.BatchNorm1d(3)(rg.randn(2, 3, 2, 2))

@@ -84,15 +84,19 @@ class _BatchNorm(_NormBase):
         # batch statistics in training, and in eval mode when there are no buffers
         use_batch = self.training or (self.running_mean is None and self.running_var is None)
         track = not self.training or self.track_running_stats
-        return F.batch_norm(input, self.running_mean if track else None,
-                            self.running_var if track else None, self.weight, self.bias,
-                            use_batch, factor, self.eps)  # fmt: skip
+        try:
+            return F.batch_norm(input, self.running_mean if track else None,
+                                self.running_var if track else None, self.weight, self.bias,
+                                use_batch, factor, self.eps)  # fmt: skip
+        except (RuntimeError, ValueError) as e:
+            raise type(e)(f"{self!r} got input of shape {list(input.shape)}: {e}") from None
 
 
 def _dim_checker(allowed: tuple[int, ...], text: str) -> Any:
     def check(self: Module, input: Tensor) -> None:
         if input.dim() not in allowed:
-            raise ValueError(f"expected {text} input (got {input.dim()}D input)")
+            raise ValueError(f"expected {text} input (got {input.dim()}D input) in {self!r}, "
+                             f"input of shape {list(input.shape)}")  # fmt: skip
 
     return check
 

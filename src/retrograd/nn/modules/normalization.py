@@ -15,6 +15,11 @@ from .linear import _factory
 from .module import Module
 
 
+def _shape_error(layer: Module, input: Tensor, err: Exception) -> Exception:
+    """PyTorch's error, prefixed with the layer and the input's shape."""
+    return type(err)(f"{layer!r} got input of shape {list(input.shape)}: {err}")
+
+
 class LayerNorm(Module):
     """Normalize the trailing ``normalized_shape`` of each input to mean 0, variance 1.
 
@@ -57,7 +62,10 @@ class LayerNorm(Module):
                 init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        try:
+            return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        except RuntimeError as e:
+            raise _shape_error(self, input, e) from None
 
     def extra_repr(self) -> str:
         affine = self.elementwise_affine
@@ -92,7 +100,10 @@ class RMSNorm(Module):
             init.ones_(self.weight)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+        try:
+            return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+        except RuntimeError as e:
+            raise _shape_error(self, x, e) from None
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
@@ -140,7 +151,10 @@ class GroupNorm(Module):
                 init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+        try:
+            return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+        except RuntimeError as e:
+            raise _shape_error(self, input, e) from None
 
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
