@@ -373,3 +373,54 @@ def test_empty_batch_pools_to_an_empty_batch_as_torch(fn: str, args: tuple[Any, 
     assert tuple(out.shape) == tuple(tout.shape)
     out.sum().backward()
     assert tuple(a.grad.shape) == shape
+
+
+@pytest.mark.parametrize("d,shape,k,kw", [
+    (2, (2, 3, 9, 10), 3, dict(output_size=(4, 5))),
+    (2, (3, 9, 10), 2, dict(output_ratio=(0.5, 0.5))),
+    (2, (2, 3, 7, 7), (2, 3), dict(output_size=(6, 3))),
+    (2, (2, 3, 9, 10), 2, dict(output_size=(1, 1))),
+    (3, (1, 2, 5, 6, 7), 2, dict(output_ratio=(0.5, 0.5, 0.5))),
+    (3, (2, 5, 6, 7), (2, 3, 2), dict(output_size=(3, 3, 4))),
+])  # fmt: skip
+@pytest.mark.parametrize("values", ["ties", "random"])
+def test_fractional_max_pool_matches_torch_for_the_same_samples(
+    d: int, shape: tuple[int, ...], k: Any, kw: dict[str, Any], values: str
+) -> None:
+    x = ints(*shape) if values == "ties" else randn(*shape)
+    batch = 1 if len(shape) == d + 1 else shape[0]
+    samples = np.random.default_rng(7).random((batch, shape[-d - 1], d))
+    fn = f"fractional_max_pool{d}d"
+    a, t = rg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, idx = getattr(F, fn)(a, k, return_indices=True, _random_samples=rg.tensor(samples), **kw)
+    tout, tidx = getattr(TF, fn)(t, k, return_indices=True,
+                                 _random_samples=torch.tensor(samples), **kw)  # fmt: skip
+    np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
+    assert out.grad_fn.name() == tout.grad_fn.name()
+    check_grads(out, tout, a, t)
+
+
+def test_fractional_max_pool_module_draws_samples_and_checks_arguments() -> None:
+    for d in (2, 3):
+        name = f"FractionalMaxPool{d}d"
+        ours = getattr(nn, name)(2, output_ratio=0.5)
+        assert repr(ours) == repr(getattr(tnn, name)(2, output_ratio=0.5))
+        x = rg.tensor(randn(2, 3, *(8,) * d), requires_grad=True)
+        out = ours(x)
+        assert tuple(out.shape) == (2, 3, *(4,) * d)
+        out.sum().backward()
+        assert x.grad.numpy().sum() == 2 * 3 * 4**d  # each output's gradient lands once
+        with pytest.raises(ValueError, match="output_ratio must be between 0 and 1"):
+            getattr(nn, name)(2, output_ratio=1.5)
+        with pytest.raises(ValueError, match="requires specifying either an output size"):
+            getattr(nn, name)(2)
+    with pytest.raises(RuntimeError, match="pool width 3 too large relative to input width 10"):
+        F.fractional_max_pool2d(rg.ones(2, 3, 9, 10), 3, output_size=(4, 9))
+    samples = rg.tensor([[[0.3, 0.6]]])
+    small = rg.tensor(randn(1, 1, 4, 5), requires_grad=True)
+
+    def f(u: Any) -> Any:
+        return F.fractional_max_pool2d(u, 2, (2, 2), _random_samples=samples)
+
+    assert gradcheck(f, [small], check_forward_ad=True)
+    assert gradgradcheck(f, [small])

@@ -164,19 +164,17 @@ class MaxPool2DWithIndices(Primitive):
     def forward(ctx: Ctx, x: np.ndarray, plans: tuple[Plan, ...],
                 overlap: bool) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
         vals, idx = max_pool_forward(x, plans)
-        ctx.in_shape = x.shape
-        ctx.idx = idx
+        ctx.in_shape, ctx.idx, ctx.d = x.shape, idx, len(plans)
         return vals, idx
 
     @classmethod
     def vjp(cls, ctx: Ctx, g: Any, gi: Any) -> Any:
-        p = ctx.params
-        return apply(_BACKWARD[cls], g, _tensor(ctx.idx), in_shape=ctx.in_shape,
-                     d=len(p["plans"]), overlap=p["overlap"])  # fmt: skip
+        return apply(_BACKWARD[cls], g, _tensor(ctx.idx), in_shape=ctx.in_shape, d=ctx.d,
+                     overlap=ctx.params["overlap"])  # fmt: skip
 
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> tuple[Any, None]:
-        return apply(PlaneGather, t, _tensor(ctx.idx), d=len(ctx.params["plans"])), None
+        return apply(PlaneGather, t, _tensor(ctx.idx), d=ctx.d), None
 
 
 class MaxPool3DWithIndices(MaxPool2DWithIndices):
@@ -188,6 +186,55 @@ class AdaptiveMaxPool2D(MaxPool2DWithIndices):
 
 
 class AdaptiveMaxPool3D(MaxPool2DWithIndices):
+    pass
+
+
+def _fractional_forward(x: np.ndarray, starts: tuple[np.ndarray, ...],
+                        pool: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Max over boxes of size ``pool`` starting, per plane, at ``starts[k][plane, i]``
+    (fractional max pooling), with PyTorch's first-tie and last-NaN picks."""
+    d = len(pool)
+    lead = x.shape[: x.ndim - d]
+    sp = x.shape[x.ndim - d :]
+    vals = x.reshape((-1,) + sp)
+    nan_aware = x.dtype.kind not in "iub" and bool(np.isnan(x).any())
+    flat: np.ndarray | None = None
+    for k in range(d - 1, -1, -1):  # last axis first, as max_pool_forward
+        axis = 1 + k
+        st = starts[k].reshape((-1,) + (1,) * k + (starts[k].shape[-1],) + (1,) * (d - k - 1))
+        shape = vals.shape[:axis] + (st.shape[axis],) + vals.shape[axis + 1 :]
+        best = np.take_along_axis(vals, np.broadcast_to(st, shape), axis)
+        tap = np.zeros(shape, np.int16)
+        for j in range(1, pool[k]):
+            v = np.take_along_axis(vals, np.broadcast_to(st + j, shape), axis)
+            with quiet():
+                win = v > best
+                if nan_aware:
+                    win |= np.isnan(v)
+            np.copyto(best, v, where=win)
+            np.maximum(tap, win * np.int16(j), out=tap)
+        at = st + tap
+        if flat is not None:
+            flat = at * int(np.prod(sp[k + 1 :])) + np.take_along_axis(flat, at, axis=axis)
+        else:
+            flat = at
+        vals = best
+    assert flat is not None
+    return vals.reshape(lead + vals.shape[1:]), flat.astype(np.int64).reshape(lead + vals.shape[1:])
+
+
+class FractionalMaxPool2D(MaxPool2DWithIndices):
+    """Fractional max pooling: boxes of size ``pool`` at pseudo-random, per-plane starts."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x: np.ndarray, starts: tuple[np.ndarray, ...], pool: tuple[int, ...],
+                overlap: bool) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        vals, idx = _fractional_forward(x, starts, pool)
+        ctx.in_shape, ctx.idx, ctx.d = x.shape, idx, len(pool)
+        return vals, idx
+
+
+class FractionalMaxPool3D(FractionalMaxPool2D):
     pass
 
 
@@ -242,7 +289,14 @@ def _backward_named(fwd: type[Primitive]) -> type[PlaneScatter]:
 
 _BACKWARD: dict[type[Primitive], type[PlaneScatter]] = {
     c: _backward_named(c)
-    for c in (MaxPool2DWithIndices, MaxPool3DWithIndices, AdaptiveMaxPool2D, AdaptiveMaxPool3D)
+    for c in (
+        MaxPool2DWithIndices,
+        MaxPool3DWithIndices,
+        AdaptiveMaxPool2D,
+        AdaptiveMaxPool3D,
+        FractionalMaxPool2D,
+        FractionalMaxPool3D,
+    )
 }
 
 

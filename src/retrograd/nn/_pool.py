@@ -15,6 +15,7 @@ import numpy as np
 
 import retrograd as _rg
 
+from .._fpe import quiet
 from .._ops.elementwise_ops import _not_implemented
 from .._prims import pool as P
 from .._prims._core import apply
@@ -540,6 +541,104 @@ def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = 
         tensor([[[[[7.]]]]])
     """
     out, idx = _adaptive_max(input, 3, output_size, P.AdaptiveMaxPool3D)
+    return (out, idx) if return_indices else out
+
+
+# ---------------------------------------------------------------------------- fractional
+
+
+def _intervals(sample: np.ndarray, n: int, out: int, pool: int) -> np.ndarray:
+    """PyTorch's generate_intervals: each plane's window starts along one axis, from its
+    sample in [0, 1) (computed in the input's precision)."""
+    dt = sample.dtype
+    starts = np.empty(sample.shape + (out,), np.int64)
+    if out > 1:
+        alpha = dt.type(n - pool) / dt.type(out - 1)
+        i = np.arange(out - 1).astype(dt)
+        with quiet():
+            a = ((i + sample[..., None]) * alpha).astype(np.int64)
+            starts[..., :-1] = a - (sample * alpha).astype(np.int64)[..., None]
+    if out > 0:
+        starts[..., -1] = n - pool
+    return starts
+
+
+def _fractional(input: Tensor, d: int, kernel_size: Any, output_size: Any, output_ratio: Any,
+                samples: Tensor | None) -> tuple[Tensor, Tensor]:  # fmt: skip
+    name = f"fractional_max_pool{d}d"
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+    nd = input.dim()
+    if nd not in (d + 1, d + 2):
+        raise RuntimeError(f"{name}(): Expected {d + 1}D or {d + 2}D tensor, but got: "
+                           f"{list(input.shape)}")  # fmt: skip
+    sp = input.shape[nd - d :]
+    if output_size is None:
+        ratio = _ratio(output_ratio, d)
+        out = [int(n * r) for n, r in zip(sp, ratio)]
+    else:
+        out = list(_tuple(output_size, d, name, "output_size"))
+    pool = _tuple(kernel_size, d, name, "kernel_size")
+    where = f"{name}()" if d == 2 else f"{name}_out()"
+    for axis, n, o, k in zip(("time", "height", "width")[3 - d :], sp, out, pool):
+        if o + k - 1 > n:
+            raise RuntimeError(f"{where}: pool {axis} {k} too large relative to input {axis} {n}")
+    planes = input.shape[0] if nd == d + 2 else 1
+    c = input.shape[-d - 1]
+    if samples is None:
+        samples = _rg.rand((planes, c, d), dtype=input.dtype)
+    elif samples.dim() != 3 or samples.shape[1] != c:
+        raise RuntimeError("Expect _random_samples.size(1) equals to input channel size.")
+    # PyTorch's samples list the axes W, H (2-d) or T, H, W (3-d)
+    order = (1, 0) if d == 2 else (0, 1, 2)
+    smp = samples._data.astype(_acc(input._data.dtype), copy=False)
+    starts = tuple(
+        _intervals(smp[..., order[k]], n, o, p).reshape((-1, o))
+        for k, (n, o, p) in enumerate(zip(sp, out, pool))
+    )
+    if nd == d + 1:  # one plane per channel: the samples' batch of 1 goes
+        starts = tuple(s.reshape((c, -1)) for s in starts)
+    prim = P.FractionalMaxPool2D if d == 2 else P.FractionalMaxPool3D
+    overlap = any(o > 1 and (n - p) / (o - 1) < p for n, o, p in zip(sp, out, pool))
+    return apply(prim, input, starts=starts, pool=pool, overlap=bool(overlap))
+
+
+def _acc(dt: np.dtype) -> type:
+    return np.float64 if dt == np.float64 else np.float32
+
+
+def _ratio(r: Any, d: int) -> tuple[float, ...]:
+    vals = tuple(float(v) for v in r) if isinstance(r, Sequence) else (float(r),) * d
+    return vals * d if len(vals) == 1 else vals
+
+
+def fractional_max_pool2d(input: Tensor, kernel_size: Any, output_size: Any = None,
+                          output_ratio: Any = None, return_indices: bool = False,
+                          _random_samples: Tensor | None = None) -> Any:  # fmt: skip
+    """Fractional max pooling over the last two dims (Graham, 2014): boxes of
+    ``kernel_size`` at pseudo-random starts (one sample in [0, 1) per plane and axis) that
+    shrink the input to ``output_size`` (or ``output_ratio`` of it).
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size: box size, an int or a pair.
+        output_size: ``(H_out, W_out)``; or output_ratio: fractions of ``(H, W)``.
+        return_indices: also return the flat per-plane argmax indices.
+        _random_samples: ``(N, C, 2)`` samples (width, height), drawn when not given.
+
+    Returns:
+        ``(N, C, H_out, W_out)``, and the indices with ``return_indices``.
+    """
+    out, idx = _fractional(input, 2, kernel_size, output_size, output_ratio, _random_samples)
+    return (out, idx) if return_indices else out
+
+
+def fractional_max_pool3d(input: Tensor, kernel_size: Any, output_size: Any = None,
+                          output_ratio: Any = None, return_indices: bool = False,
+                          _random_samples: Tensor | None = None) -> Any:  # fmt: skip
+    """Fractional max pooling over the last three dims; samples ``(N, C, 3)`` are
+    ``(time, height, width)``; otherwise as :func:`fractional_max_pool2d`."""
+    out, idx = _fractional(input, 3, kernel_size, output_size, output_ratio, _random_samples)
     return (out, idx) if return_indices else out
 
 

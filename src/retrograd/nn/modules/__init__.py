@@ -84,6 +84,8 @@ from .pooling import (
     AvgPool1d,
     AvgPool2d,
     AvgPool3d,
+    FractionalMaxPool2d,
+    FractionalMaxPool3d,
     LPPool1d,
     LPPool2d,
     LPPool3d,
@@ -126,7 +128,7 @@ __all__ += [
     "LPPool2d", "LPPool3d", "MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d",
     "MaxUnpool3d", "PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingBilinear2d",
     "UpsamplingNearest2d", "AlphaDropout", "Dropout1d", "Dropout2d", "Dropout3d",
-    "FeatureAlphaDropout", "ChannelShuffle",
+    "FeatureAlphaDropout", "ChannelShuffle", "FractionalMaxPool2d", "FractionalMaxPool3d",
 ]  # fmt: skip
 __all__ += ["MultiheadAttention"]
 __all__ += [

@@ -322,3 +322,54 @@ class MaxUnpool3d(_MaxUnpoolNd):
 
     _fn = staticmethod(F.max_unpool3d)
     _d = 3
+
+
+class _FractionalMaxPoolNd(Module):
+    _fn: Any = None
+    _d = 2
+
+    def __init__(
+        self, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
+        return_indices: bool = False, _random_samples: Tensor | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        d, name = type(self)._d, type(self).__name__
+        self.kernel_size = _ntuple(kernel_size, d)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = _ntuple(output_size, d) if output_size is not None else None
+        self.output_ratio = _ntuple(output_ratio, d) if output_ratio is not None else None
+        if output_size is None and output_ratio is None:
+            raise ValueError(
+                f"{name} requires specifying either an output size, or a pooling ratio"
+            )
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input: Tensor) -> Any:
+        fn = type(self)._fn
+        return fn(input, self.kernel_size, self.output_size, self.output_ratio,
+                  self.return_indices, _random_samples=self._random_samples)  # fmt: skip
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling over the last two dims: ``kernel_size`` boxes at
+    pseudo-random starts shrinking the input to ``output_size`` (or ``output_ratio``) (see
+    :func:`retrograd.nn.functional.fractional_max_pool2d`).
+
+    Example:
+        >>> nn.FractionalMaxPool2d(2, output_ratio=0.5)(retrograd.ones(1, 2, 8, 8)).shape
+        retrograd.Size([1, 2, 4, 4])
+    """
+
+    _fn = staticmethod(F.fractional_max_pool2d)
+    _d = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling over the last three dims (see :class:`FractionalMaxPool2d`)."""
+
+    _fn = staticmethod(F.fractional_max_pool3d)
+    _d = 3
