@@ -31,6 +31,13 @@ MULTI_VIEW_MSG = (
     "function that returns multiple views. Such functions do not allow the output views to "
     "be modified inplace. You should replace the inplace operation by an out-of-place one."
 )
+FN_VIEW_MSG = (
+    "Output {} of {} is a view and is being modified inplace. This view was created inside a "
+    "custom Function (or because an input was returned as-is) and the autograd logic to "
+    "handle view+inplace would override the custom backward associated with the custom "
+    "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this "
+    "by cloning the output of the custom Function."
+)
 OVERLAP_MSG = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
     "memory location. Please clone() the tensor before performing the operation."
@@ -41,6 +48,9 @@ def check_inplace(self: Tensor) -> None:
     """PyTorch's errors for in-place changes a gradient could not survive."""
     if not _grad_state.enabled:
         return
+    fn_view = self.__dict__.get("_fn_view")
+    if fn_view is not None and self._grad_fn is not None:
+        raise RuntimeError(FN_VIEW_MSG.format(*fn_view))
     if self._requires_grad and self._grad_fn is None:
         raise RuntimeError(LEAF_MSG)
     base = self._base

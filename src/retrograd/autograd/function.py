@@ -516,6 +516,9 @@ def _wrap_one(node: BackwardCFunction | None, o: Tensor, i: int, n_out: int, is_
         return o
     if is_input:
         o = _alias(o)
+        # PyTorch forbids changing it in place (check_inplace): the view's rebased history
+        # would bypass this Function's backward
+        o._fn_view = (i, node._forward_cls.__name__)
     o._grad_fn = node
     o._output_nr = i
     return o

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+import numpy as np
 
 from ... import _dtype
 from ..._ops.creation import _check_device
 from ..._tensor import Tensor
 from ...autograd import no_grad
+from ...autograd.function import Function
+from ...autograd.grad_mode import is_grad_enabled
 from ...autograd.graph import HookDict, RemovableHandle, add_hook
 from ..parameter import Buffer, Parameter
 
@@ -89,10 +94,13 @@ class Module:
         d["_forward_pre_hooks_with_kwargs"] = set()
         d["_forward_hooks"] = HookDict()
         d["_forward_hooks_with_kwargs"] = set()
+        d["_backward_hooks"] = HookDict()
+        d["_backward_pre_hooks"] = HookDict()
 
     # ------------------------------------------------------------------ calling
     def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks):  # fmt: skip
             return self.forward(*args, **kwargs)  # the common case, called once per layer
         for hid, hook in list(self._forward_pre_hooks.items()):
             if hid in self._forward_pre_hooks_with_kwargs:
@@ -108,6 +116,11 @@ class Module:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
+        bw_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            bw_hook = _BackwardHook(self, list(self._backward_hooks.values()),
+                                    list(self._backward_pre_hooks.values()))  # fmt: skip
+            args = bw_hook.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_hooks.items()):
             if hid in self._forward_hooks_with_kwargs:
@@ -116,6 +129,14 @@ class Module:
                 res = hook(self, args, result)
             if res is not None:
                 result = res
+        if bw_hook is not None:
+            if not isinstance(result, (Tensor, tuple)):
+                warnings.warn(
+                    "For backward hooks to be called, module output should be a Tensor or a "
+                    f"tuple of Tensors but received {type(result)}",
+                    stacklevel=2,
+                )
+            result = bw_hook.setup_output_hook(result)
         return result
 
     __call__ = _call_impl
@@ -133,6 +154,45 @@ class Module:
         ``with_kwargs``) after each forward; a non-None result replaces the output."""
         return self._add_hook(self._forward_hooks, self._forward_hooks_with_kwargs,
                               hook, prepend, with_kwargs)  # fmt: skip
+
+    def register_full_backward_hook(self, hook: Callable[..., Any],
+                                    prepend: bool = False) -> RemovableHandle:  # fmt: skip
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients w.r.t. the
+        module's positional tensor inputs are computed.
+
+        ``grad_input`` has one entry per positional argument (None for non-tensors and for
+        tensors that do not require grad), ``grad_output`` one per output. A non-None result
+        replaces ``grad_input``. If no input requires grad, the hook fires with the output
+        gradients and a ``grad_input`` of Nones (with PyTorch's warning). The module's
+        outputs (and inputs) pass through an identity ``BackwardHookFunction``, so they must
+        not be modified in place.
+
+        Args:
+            hook: the callable.
+            prepend: run it before the hooks already registered.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+
+        Example:
+            >>> h = layer.register_full_backward_hook(lambda m, gi, go: print(go[0].shape))
+        """
+        return self._add_hook(self._backward_hooks, set(), hook, prepend, False)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any],
+                                        prepend: bool = False) -> RemovableHandle:  # fmt: skip
+        """Call ``hook(module, grad_output)`` when the gradients w.r.t. the module's outputs
+        are known, before those w.r.t. its inputs are computed; a non-None result (one entry
+        per output) replaces ``grad_output``.
+
+        Args:
+            hook: the callable.
+            prepend: run it before the pre-hooks already registered.
+
+        Returns:
+            A handle whose ``remove()`` unregisters the hook.
+        """
+        return self._add_hook(self._backward_pre_hooks, set(), hook, prepend, False)
 
     @staticmethod
     def _add_hook(hooks: HookDict, kw: set[int], hook: Callable[..., Any], prepend: bool,
@@ -607,3 +667,122 @@ class Module:
             else:
                 main += "\n  " + "\n  ".join(lines) + "\n"
         return main + ")"
+
+
+# ---------------------------------------------------------------------- full backward hooks
+class BackwardHookFunction(Function):
+    """Identity on the module's input (or output) tensors: its node is where the module's
+    backward hooks see and replace the gradients, as PyTorch's BackwardHookFunction."""
+
+    @staticmethod
+    def forward(ctx: Any, *args: Tensor) -> tuple[Tensor, ...]:
+        ctx.mark_non_differentiable(*[a for a in args if not a.requires_grad])
+        return args
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> tuple[Any, ...]:
+        return grads
+
+
+class _BackwardHook:
+    """One call's wiring of the full backward (pre-)hooks, as PyTorch's BackwardHook: the
+    output node records ``grad_output`` (after the pre-hooks), the input node calls the hooks
+    with ``grad_input`` and that ``grad_output``."""
+
+    def __init__(self, module: Module, hooks: list[Callable[..., Any]],
+                 pre_hooks: list[Callable[..., Any]]) -> None:  # fmt: skip
+        self.module, self.hooks, self.pre_hooks = module, hooks, pre_hooks
+        self.grad_outputs: tuple[Any, ...] | None = None
+        self.n_inputs = self.n_outputs = -1
+        self.input_index: list[int] | None = None
+        self.output_index: list[int] | None = None
+        self.input_meta: list[tuple[Any, ...]] = []
+
+    @staticmethod
+    def _pack(index: list[int], values: Any, size: int) -> tuple[Any, ...]:
+        res: list[Any] = [None] * size
+        for i, v in zip(index, values):
+            res[i] = v
+        return tuple(res)
+
+    def _wrap(self, args: tuple[Any, ...],
+              hook: Callable[..., Any]) -> tuple[tuple[Any, ...], list[int] | None]:  # fmt: skip
+        index = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        tensors = [args[i] for i in index]
+        if not (any(t.requires_grad for t in tensors) and is_grad_enabled()):
+            return args, None
+        new = BackwardHookFunction.apply(*tensors)
+        node = next(t.grad_fn for t in new if t.grad_fn is not None)
+        node.register_hook(hook)
+        out = list(args)
+        for i, t in zip(index, new):
+            out[i] = t
+        return (tuple(out) if type(args) is tuple else type(args)(*out)), index
+
+    def setup_input_hook(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        res, self.input_index = self._wrap(args, self._input_hook)
+        self.input_meta = [(a._data.shape, a._data.dtype) for a in args if isinstance(a, Tensor)]
+        self.n_inputs = len(args)
+        return res
+
+    def setup_output_hook(self, result: Any) -> Any:
+        single = not isinstance(result, tuple)
+        outs = (result,) if single else result
+        res, self.output_index = self._wrap(outs, self._output_hook)
+        self.n_outputs = len(outs)
+        return res[0] if single else res
+
+    def _input_hook(self, grad_input: tuple[Any, ...], _: Any) -> Any:
+        if self.grad_outputs is None or self.input_index is None:
+            return None  # the gradient reached the inputs without passing the outputs
+        # PyTorch's identity node hands every tensor input a gradient, zeros where none flows
+        shown = [g if g is not None else Tensor._wrap(np.zeros(*m))
+                 for g, m in zip(grad_input, self.input_meta)]  # fmt: skip
+        res = self._pack(self.input_index, shown, self.n_inputs)
+        for hook in self.hooks:
+            out = hook(self.module, res, self.grad_outputs)
+            if out is None:
+                continue
+            if len(out) != len(res):
+                raise RuntimeError(
+                    "Backward hook returned an invalid number of grad_input, got "
+                    f"{len(out)}, but expected {len(res)}"
+                )
+            res = out
+        self.grad_outputs = None
+        # where the engine has no gradient (an input that needs none) it takes none back
+        return tuple(None if g is None else res[i] for i, g in zip(self.input_index, grad_input))
+
+    def _output_hook(self, _: Any, grad_output: tuple[Any, ...]) -> Any:
+        assert self.output_index is not None
+        self.grad_outputs = self._pack(self.output_index, grad_output, self.n_outputs)
+        for pre in self.pre_hooks:
+            new = pre(self.module, self.grad_outputs)
+            if new is None:
+                continue
+            if len(new) != len(self.grad_outputs):
+                raise RuntimeError(
+                    "Backward pre hook returned an invalid number of grad_output, got "
+                    f"{len(new)}, but expected {len(self.grad_outputs)}"
+                )
+            self.grad_outputs = tuple(new)
+        grads = self.grad_outputs
+        if self.input_index is None:  # no input requires grad: the hooks fire here
+            warnings.warn(
+                "Full backward hook is firing when gradients are computed with respect to "
+                "module outputs since no inputs require gradients. See "
+                "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                "#torch.nn.Module.register_full_backward_hook for more details.",
+                stacklevel=2,
+            )
+            none = (None,) * self.n_inputs
+            for hook in self.hooks:
+                res = hook(self.module, none, grads)
+                if res is not None and not (isinstance(res, tuple) and all(
+                        r is None for r in res)):  # fmt: skip
+                    raise RuntimeError(
+                        "Backward hook for Modules where no input requires gradient should "
+                        "always return None or None for all gradients."
+                    )
+            self.grad_outputs = None
+        return tuple(grads[i] for i in self.output_index)
