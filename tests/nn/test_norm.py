@@ -189,7 +189,7 @@ def test_batch_norm_functional_updates_buffers_in_place() -> None:
 
 def test_batchnorm_errors_match_torch() -> None:
     with pytest.raises(ValueError, match=r"Expected more than 1 value per channel when "
-                       r"training, got input size \[1, 3\]"):  # fmt: skip
+                       r"training, got input size retrograd.Size\(\[1, 3\]\)"):  # fmt: skip
         nn.BatchNorm1d(3)(rg.randn(1, 3))
     nn.BatchNorm1d(3).eval()(rg.randn(1, 3))  # eval mode needs no batch statistics
     with pytest.raises(RuntimeError, match=r"BatchNorm1d\(4, .*\) got input of shape \[2, 3\]: "
@@ -233,7 +233,7 @@ def test_instancenorm_errors_match_torch() -> None:
     with pytest.warns(UserWarning, match="does not match num_features"):
         nn.InstanceNorm1d(4)(rg.randn(2, 3, 5))
     with pytest.raises(ValueError, match=r"Expected more than 1 spatial element when "
-                       r"training, got input size \[2, 3, 1\]"):  # fmt: skip
+                       r"training, got input size retrograd.Size\(\[2, 3, 1\]\)"):  # fmt: skip
         nn.InstanceNorm1d(3)(rg.randn(2, 3, 1))
     with pytest.raises(ValueError, match=r"expected 3D or 4D input \(got 2D input\)"):
         nn.InstanceNorm2d(3)(rg.randn(2, 3))
@@ -331,3 +331,20 @@ def test_layer_and_batch_norm_low_precision_match_torch(dtype: str) -> None:
         assert str(out.dtype).split(".")[-1] == dtype
         np.testing.assert_allclose(out.float().detach().numpy(), tout.float().detach().numpy(),
                                    rtol=2e-2, atol=2e-2)  # fmt: skip
+
+
+def test_functional_norm_errors_match_torch() -> None:
+    calls = [
+        lambda lib, f: f.batch_norm(lib.ones(3, 2), None, None, training=False),
+        lambda lib, f: f.batch_norm(lib.ones(3, 2), lib.zeros(2), None, training=False),
+        lambda lib, f: f.batch_norm(lib.ones(3), None, None, training=True),
+        lambda lib, f: f.batch_norm(lib.ones(1, 3), None, None, training=True),
+        lambda lib, f: f.instance_norm(lib.ones(3, 2)),
+        lambda lib, f: f.instance_norm(lib.ones(3, 2, 4), use_input_stats=False),
+    ]
+    for call in calls:
+        with pytest.raises(Exception) as theirs:
+            call(torch, TF)
+        with pytest.raises(theirs.type) as ours:
+            call(rg, F)
+        assert str(ours.value) == str(theirs.value).replace("torch.Size", "retrograd.Size")

@@ -204,18 +204,23 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     Returns:
         A tensor of ``input``'s shape.
     """
-    if input.dim() < 2:
-        raise ValueError(f"Expected 2D or more input (got {input.dim()}D input)")
+    if input.dim() < 2:  # PyTorch trips over the missing channel dim the same way
+        raise IndexError(
+            "Dimension out of range (expected to be in range of [-1, 0], but got 1)"
+            if input.dim() == 1
+            else "batch_norm: input must have at least 2 dimensions"
+        )
     _check_running(input, running_mean, running_var)
-    size = tuple(input.shape)
+    size = input.size()
     count = size[0] * math.prod(size[2:])
     if not training:
-        if running_mean is None or running_var is None:
-            raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+        for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+            if t is None:
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
         return _normalize_by(input, running_mean, running_var, eps, weight, bias)
     if count == 1:
         raise ValueError(
-            f"Expected more than 1 value per channel when training, got input size {list(size)}"
+            f"Expected more than 1 value per channel when training, got input size {size}"
         )
     nd = input.dim()
     w = None if weight is None else _channel_view(weight, nd)
@@ -247,8 +252,8 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     Returns:
         A tensor of ``input``'s shape.
     """
-    if input.dim() < 3:
-        raise ValueError(f"Expected 3D or more input (got {input.dim()}D input)")
+    if input.dim() < 2:
+        raise ValueError(f"Expected 2D or more input (got {input.dim()}D input)")
     _check_running(input, running_mean, running_var)
     if not use_input_stats:
         if running_mean is None or running_var is None:
@@ -258,8 +263,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     spatial = math.prod(input.shape[2:])
     if spatial == 1:
         raise ValueError(
-            "Expected more than 1 spatial element when training, got input size "
-            f"{list(input.shape)}"
+            f"Expected more than 1 spatial element when training, got input size {input.size()}"
         )
     nd = input.dim()
     w = None if weight is None else _channel_view(weight, nd)
