@@ -390,6 +390,19 @@ def test_pad_mode_errors_match_pytorch(call: object, err: type) -> None:
     assert str(ours.value) == str(theirs.value)
 
 
+@pytest.mark.parametrize("shape,pad", [((2, 5), (2, 1)), ((1, 2, 4, 5), (1, 1, 2, 3)),
+                                       ((1, 1, 3, 4, 4), (1, 0, 2, 1, 1, 2))])  # fmt: skip
+@pytest.mark.parametrize("mode", ["reflect", "replicate"])
+def test_pad_modes_name_their_nodes_and_pass_gradcheck(shape: tuple[int, ...],
+                                                       pad: tuple[int, ...],
+                                                       mode: str) -> None:  # fmt: skip
+    x = rg.tensor(rand(*shape), requires_grad=True)
+    tx = torch.tensor(rand(*shape), requires_grad=True)
+    assert F.pad(x, pad, mode=mode).grad_fn.name() == TF.pad(tx, pad, mode=mode).grad_fn.name()
+    assert gradcheck(lambda t: F.pad(t, pad, mode=mode), [x], check_forward_ad=True)
+    assert gradgradcheck(lambda t: F.pad(t, pad, mode=mode) ** 2, [x])
+
+
 def test_replicate_pad_may_exceed_the_input_like_pytorch() -> None:
     run_both("pad", [rand(1, 2, 3)], pad=(5, 1), mode="replicate")
 

@@ -13,6 +13,7 @@ no Python loop ever runs over batch or spatial positions.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -38,25 +39,30 @@ def _out_size(size: tuple[int, ...], k: tuple[int, ...], stride: tuple[int, ...]
                  for i in range(len(k)))  # fmt: skip
 
 
+@functools.lru_cache(maxsize=256)
 def _slices(ksize: tuple[int, ...], n_l: tuple[int, ...], stride: tuple[int, ...],
-            dilation: tuple[int, ...]) -> Any:  # fmt: skip
+            dilation: tuple[int, ...]) -> tuple[tuple[Any, Any], ...]:  # fmt: skip
     """Pairs (index into a ``(N, C, *K, *L)`` column array, slice of the padded image) that
     together cover every (kernel offset, window) pair: window ``l`` and offset ``k`` meet at
     ``l * stride + k * dilation``. The loop runs over whichever of kernel offsets and window
     positions is fewer (a weight gradient's "kernel" is a whole feature map), so each step
-    moves a whole strided block over every batch and channel at once."""
+    moves a whole strided block over every batch and channel at once (cached: a training
+    loop asks for the same few geometries every step)."""
     nd = len(ksize)
     all_ = (slice(None), slice(None))
     if int(np.prod(ksize)) <= int(np.prod(n_l)):
-        for kk in itertools.product(*(range(k) for k in ksize)):
-            yield all_ + kk, all_ + tuple(
+        return tuple(
+            (all_ + kk, all_ + tuple(
                 slice(kk[i] * dilation[i], kk[i] * dilation[i] + stride[i] * (n_l[i] - 1) + 1,
-                      stride[i]) for i in range(nd))  # fmt: skip
-    else:
-        for ll in itertools.product(*(range(n) for n in n_l)):
-            yield all_ + (Ellipsis,) + ll, all_ + tuple(
-                slice(ll[i] * stride[i], ll[i] * stride[i] + dilation[i] * (ksize[i] - 1) + 1,
-                      dilation[i]) for i in range(nd))  # fmt: skip
+                      stride[i]) for i in range(nd)))
+            for kk in itertools.product(*(range(k) for k in ksize))
+        )  # fmt: skip
+    return tuple(
+        (all_ + (Ellipsis,) + ll, all_ + tuple(
+            slice(ll[i] * stride[i], ll[i] * stride[i] + dilation[i] * (ksize[i] - 1) + 1,
+                  dilation[i]) for i in range(nd)))
+        for ll in itertools.product(*(range(n) for n in n_l))
+    )  # fmt: skip
 
 
 def _im2col(xp: np.ndarray, ksize: tuple[int, ...], stride: tuple[int, ...],
@@ -276,3 +282,41 @@ class Col2Im(Primitive):
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
         return apply(Col2Im, t, **ctx.params)
+
+
+class _IndexPad(Primitive):
+    """Reflect or replicate padding: gather each padded dim through an index array
+    (``params["plan"]``: ``(dim, indices)`` pairs); the vjp scatters the gradient back
+    with ``index_add``, so the rule itself is differentiable."""
+
+    @staticmethod
+    def forward(ctx: Ctx, x: np.ndarray, plan: Any) -> np.ndarray:
+        ctx.in_shape = x.shape
+        for dim, idx in plan:
+            x = np.take(x, idx, axis=dim)
+        return x
+
+    @staticmethod
+    def vjp(ctx: Ctx, g: Any) -> Any:
+        from .._ops.creation import from_numpy, zeros
+
+        shape = list(ctx.in_shape)
+        sizes = []
+        for dim, idx in ctx.params["plan"]:
+            sizes.append(list(shape))
+            shape[dim] = len(idx)
+        for (dim, idx), size in zip(reversed(ctx.params["plan"]), reversed(sizes)):
+            g = zeros(size, dtype=g.dtype).index_add(dim, from_numpy(idx), g)
+        return g
+
+    @classmethod
+    def jvp(cls, ctx: Ctx, t: Any) -> Any:
+        return apply(cls, t, **ctx.params)
+
+
+# PyTorch names the node after the mode and the number of padded dims
+PAD_PRIMS = {
+    (mode, n): type(f"{kind}Pad{n}D", (_IndexPad,), {"node_name": f"{kind}Pad{n}DBackward0"})
+    for mode, kind in (("reflect", "Reflection"), ("replicate", "Replication"))
+    for n in (1, 2, 3)
+}

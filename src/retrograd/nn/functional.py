@@ -378,6 +378,7 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     if mode != "constant":
         _check_pad_mode(input, len(pad), mode, value)
     out = input
+    plan: list[Any] = []  # (dim, gather indices) of the reflect / replicate modes
     for i in range(len(pad) // 2):
         dim = input.dim() - 1 - i
         left, right = int(pad[2 * i]), int(pad[2 * i + 1])
@@ -397,8 +398,15 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
                 f"dimension, but got: padding ({left}, {right}) at dimension {dim} of input "
                 f"{list(input.shape)}"
             )
-        idx = _rg.from_numpy(_pad_index(n, left, right, mode).astype(np.int64))
-        out = out.index_select(dim, idx)
+        idx = _pad_index(n, left, right, mode).astype(np.int64)
+        if mode == "circular":
+            out = out.index_select(dim, _rg.from_numpy(idx))
+        else:
+            plan.append((dim, idx))
+    if plan:  # one node, named as PyTorch's (ReflectionPad2DBackward0, ...)
+        from .._prims.conv import PAD_PRIMS, apply
+
+        out = apply(PAD_PRIMS[mode, len(plan)], out, plan=tuple(plan))
     return out
 
 
