@@ -132,6 +132,42 @@ def test_empty_batch_and_float32_match_pytorch() -> None:
     close(out, TF.conv2d(torch.tensor(x), torch.tensor(w), stride=2), tol=1e-5)
 
 
+def random_config(rng: np.random.Generator) -> tuple[str, np.ndarray, np.ndarray, dict]:
+    """A random convolution: rank, transposed or not, groups, kernel, stride, dilation,
+    padding (sometimes 'same'), output_padding and input size, independently per dim."""
+    nd, transposed = int(rng.integers(1, 4)), bool(rng.integers(0, 2))
+    groups = int(rng.choice([1, 2, 3]))
+    cin, cout = groups * int(rng.integers(1, 3)), groups * int(rng.integers(1, 3))
+    k, s, d, p = ([int(v) for v in rng.integers(lo, hi, nd)]
+                  for lo, hi in ((1, 4), (1, 4), (1, 3), (0, 3)))  # fmt: skip
+    x = rng.standard_normal((int(rng.integers(1, 3)), cin, *rng.integers(1, 7 - nd, nd)))
+    if transposed:
+        op = [int(rng.integers(0, max(s[i], d[i]))) for i in range(nd)]
+        kw = dict(stride=s, padding=p, output_padding=op, groups=groups, dilation=d)
+        return f"conv_transpose{nd}d", x, rng.standard_normal((cin, cout // groups, *k)), kw
+    kw = dict(stride=s, padding=p, dilation=d, groups=groups)
+    if rng.integers(0, 4) == 0:
+        kw = dict(padding="same", dilation=d, groups=groups)
+    return f"conv{nd}d", x, rng.standard_normal((cout, cin // groups, *k)), kw
+
+
+@pytest.mark.filterwarnings(SAME_WARNING)
+def test_random_configurations_match_pytorch_or_fail_like_it() -> None:
+    """Seeded random geometries: where PyTorch computes, values and all three gradients
+    agree; where it raises (kernel past the padded input, output too small), so do we."""
+    rng = np.random.default_rng(123)
+    for _ in range(80):
+        name, x, w, kw = random_config(rng)
+        b = rand(w.shape[1] * kw["groups"] if "transpose" in name else w.shape[0])
+        try:
+            getattr(TF, name)(torch.tensor(x), torch.tensor(w), torch.tensor(b), **kw)
+        except RuntimeError:
+            with pytest.raises(RuntimeError):
+                getattr(F, name)(rg.tensor(x), rg.tensor(w), rg.tensor(b), **kw)
+            continue
+        run_both(name, [x, w, b], **kw)
+
+
 # ------------------------------------------------------------------------ higher order
 @pytest.mark.parametrize("transposed", [False, True])
 @pytest.mark.parametrize("groups", [1, 2])
