@@ -559,3 +559,19 @@ def test_cpu_autocast_runs_convolutions_in_bfloat16_like_pytorch(name: str) -> N
     close(out.float(), tout.float(), tol=1e-2)
     close(xs.grad, tx.grad, tol=1e-2)
     close(ws.grad, tw.grad, tol=1e-2)
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import retrograd.nn._conv as functional_conv
+    import retrograd.nn.modules.conv as module_conv
+    import retrograd.nn.modules.fold as module_fold
+
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    finder = doctest.DocTestFinder()
+    for mod in (functional_conv, module_conv, module_fold):
+        for test in finder.find(mod, globs={"retrograd": rg, "F": F, "nn": nn}):
+            runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 17 and result.failed == 0
