@@ -575,3 +575,29 @@ def test_docstring_examples_run() -> None:
             runner.run(test)
     result = runner.summarize(verbose=False)
     assert result.attempted >= 17 and result.failed == 0
+
+
+@pytest.mark.parametrize("name", ["conv2d", "conv_transpose1d"])
+def test_complex_convolutions_match_pytorch_to_second_order(name: str) -> None:
+    """Gradients pair with conjugates (PyTorch's convention), in both orders."""
+    rng = np.random.default_rng(3)
+
+    def c(*shape: int) -> np.ndarray:
+        return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+
+    nd = 1 if name.endswith("1d") else 2
+    w = c(4, 2, *(3, 2)[:nd]) if name == "conv2d" else c(2, 3, *(3, 2)[:nd])
+    arrays = [c(2, 2, *(5, 4)[:nd]), w, c(4 if name == "conv2d" else 3)]
+    g = c(*getattr(TF, name)(*map(torch.tensor, arrays), stride=2, padding=1).shape)
+    v = [c(*a.shape) for a in arrays]
+    results = []
+    for lib, fn in ((rg, getattr(F, name)), (torch, getattr(TF, name))):
+        leaves = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = fn(*leaves, stride=2, padding=1)
+        grads = lib.autograd.grad(out, leaves, lib.tensor(g), create_graph=True)
+        s = sum((a * lib.tensor(b)).real.sum() for a, b in zip(grads, v, strict=True))
+        results.append([out, *grads, *lib.autograd.grad(s, leaves[:2])])
+    for a, b in zip(*results, strict=True):
+        close(a, b)
+    leaves = [rg.tensor(a, requires_grad=True) for a in arrays]
+    assert gradcheck(lambda *t: getattr(F, name)(*t, stride=2, padding=1), leaves)

@@ -157,6 +157,8 @@ class Convolution(Primitive):
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> tuple[Any, ...]:
         x, w = ctx.saved_tensors
+        if x.is_complex():  # PyTorch's convention: the gradient pairs with conjugates
+            x, w = x.conj(), w.conj()
         p = ctx.params
         needs = ctx.needs_input_grad
         gx = gw = None
