@@ -251,6 +251,23 @@ op_db_reduce: list[OpInfo] = [
         covers=("linalg.matrix_norm",),
     ),
     OpInfo(
+        "linalg.norm",
+        lambda lib, *a, **k: lib.linalg.norm(*a, **k),
+        lambda m: [
+            S(m(2, 3, 4), desc="all elements"),
+            S(m(3), 1),
+            S(m.no_ties(3, 4), 2, desc="2-d: a matrix norm"),
+            S(m(3, 4), "fro", keepdim=True),
+            S(m(2, 3, 4), 3, dim=1, desc="one dim: a vector norm"),
+            S(m.no_ties(2, 3, 4), "nuc", dim=(2, 0), desc="two dims: a matrix norm"),
+            S(m.T(4, 3), INF, desc="transposed view"),
+            S(m(0, 3), desc="empty"),
+            S(m(), desc="0-d"),
+        ],
+        covers=("linalg.norm",),
+        complex=True,
+    ),
+    OpInfo(
         "norm",
         _alias("norm"),
         lambda m: (

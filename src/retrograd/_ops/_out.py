@@ -27,7 +27,9 @@ def write_out(out: Any, result: Any, name: str) -> Any:
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be a tuple of {len(result)} Tensors")
-        return type(result)(write_out(o, r, name) for o, r in zip(out, result))
+        items = [write_out(o, r, name) for o, r in zip(out, result)]
+        # named tuples (values, indices) take their items as arguments
+        return type(result)(*items) if hasattr(result, "_fields") else type(result)(items)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if _grad_state.enabled and (result.requires_grad or out.requires_grad):
@@ -70,11 +72,13 @@ def _with_out(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install(*modules: ModuleType) -> None:
-    """Give every public function of ``modules`` that declares ``out`` PyTorch's meaning of
-    it (Tensor methods and operators keep the unwrapped functions: they take no ``out``)."""
+    """Give every public function of ``modules`` that declares ``out``, or that the module
+    lists in ``_TAKES_OUT``, PyTorch's meaning of it (Tensor methods and operators keep the
+    unwrapped functions: they take no ``out``)."""
     for mod in modules:
+        listed = set(getattr(mod, "_TAKES_OUT", ()))
         for name, fn in list(vars(mod).items()):
             if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != mod.__name__:
                 continue
-            if "out" in inspect.signature(fn).parameters:
+            if name in listed or "out" in inspect.signature(fn).parameters:
                 setattr(mod, name, _with_out(fn))

@@ -595,3 +595,10 @@ def numel(input: Tensor) -> int:
 
 def is_nonzero(input: Tensor) -> bool:
     return bool(input)
+
+
+# functions whose PyTorch form takes out= (they declare no ``out`` themselves; _out.py
+# wraps them), checked against PyTorch in tests/test_ops_kwargs.py
+_TAKES_OUT = (
+    "arange", "linspace", "eye", "full",
+)  # fmt: skip

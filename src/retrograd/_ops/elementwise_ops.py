@@ -1141,3 +1141,13 @@ def positive(input: Tensor) -> Tensor:
 
 
 signbit = _predicate(np.signbit, "signbit", "Whether each element's sign bit is set.")
+
+# functions whose PyTorch form takes out= (they declare no ``out`` themselves; _out.py
+# wraps them), checked against PyTorch in tests/test_ops_kwargs.py
+_TAKES_OUT = (
+    "abs", "absolute", "clamp", "clamp_max", "clamp_min", "clip", "eq", "ne", "not_equal",
+    "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal", "isposinf",
+    "isneginf", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
+    "bitwise_or", "bitwise_xor", "bitwise_not", "logit", "polygamma", "pow", "neg", "negative",
+    "sgn", "sign", "signbit", "square",
+)  # fmt: skip

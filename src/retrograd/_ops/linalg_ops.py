@@ -900,3 +900,16 @@ def linalg_diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -
 def linalg_matmul(input: Tensor, other: Tensor) -> Tensor:
     """``matmul``."""
     return matmul(input, other)
+
+
+# functions whose PyTorch form takes out= (they declare no ``out`` themselves; _out.py
+# wraps them), checked against PyTorch in tests/test_ops_kwargs.py
+_TAKES_OUT = (
+    "matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "addmm", "addmv", "addr",
+    "baddbmm", "addbmm", "chain_matmul", "tensordot", "kron", "diag", "tril", "triu", "cross",
+    "linalg_cross", "inverse", "linalg_inv", "linalg_det", "slogdet", "linalg_slogdet",
+    "linalg_solve", "linalg_solve_triangular", "triangular_solve", "linalg_cholesky",
+    "cholesky", "cholesky_solve", "linalg_qr", "qr", "linalg_eigh", "linalg_eigvalsh",
+    "linalg_svd", "svd", "linalg_svdvals", "linalg_pinv", "linalg_matrix_power",
+    "matrix_power", "linalg_lstsq", "linalg_multi_dot", "linalg_matmul", "linalg_vecdot",
+)  # fmt: skip

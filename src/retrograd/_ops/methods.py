@@ -177,7 +177,7 @@ _METHODS: dict[str, Any] = {
     # shapes and indexing
     "reshape": S.reshape, "view": S.view, "view_as": S.view_as, "reshape_as": S.reshape_as,
     "flatten": S.flatten, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze,
-    "permute": S.permute, "transpose": S.transpose, "swapaxes": S.transpose,
+    "permute": S.permute, "transpose": S.transpose, "swapaxes": S.swapaxes,
     "swapdims": S.transpose, "t": S.t, "expand": S.expand, "expand_as": S.expand_as,
     "broadcast_to": S.broadcast_to, "select": S.select, "narrow": S.narrow,
     "unbind": S.unbind, "flip": S.flip, "gather": S.gather, "nonzero": S.nonzero,

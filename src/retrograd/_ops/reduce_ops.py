@@ -329,13 +329,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
         >>> retrograd.linalg.vector_norm(retrograd.tensor([3.0, 4.0]))
         tensor(5.)
     """
-    if dtype is not None:
-        x = x.to(dtype)
-    if x._data.dtype.kind not in "fcV":
-        raise RuntimeError(
-            "linalg.vector_norm: Expected a floating point or complex tensor as input. "
-            f"Got {x.dtype.name.capitalize()}"
-        )
+    x = _norm_input(x, dtype, "linalg.vector_norm")
     d = _dims(dim, x._data.ndim)
     o = float(ord)
     if abs(o) == np.inf and x._data.size == 0:
@@ -344,6 +338,30 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = Fals
             "operation does not have an identity"
         )
     return apply(P.LinalgVectorNorm, x, ord=o, dim=d, keepdim=keepdim)
+
+
+def _norm_input(x: Tensor, dtype: Any, name: str) -> Tensor:
+    """``x`` cast to a norm's ``dtype=``, which PyTorch allows only of the input's kind (real
+    or complex) and without narrowing; the input itself must be floating or complex."""
+    from .elementwise_ops import _type_name
+
+    src = x._data.dtype
+    if src.kind not in "fcV":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {_type_name(src)}")  # fmt: skip
+    if dtype is None:
+        return x
+    dt = _dtype.as_dtype(dtype)
+    want = "complex" if src.kind == "c" else "real"
+    if dt.is_complex != (src.kind == "c"):
+        raise RuntimeError(f"{name}: dtype should be {want} for {want} inputs, but got "
+                           f"{_type_name(dt.np)}")  # fmt: skip
+    if _dtype.promote_types(x.dtype, dt) != dt:
+        raise RuntimeError(
+            f"{name}: the dtype of the input ({_type_name(src)}) should be convertible "
+            f"without narrowing to the specified dtype ({_type_name(dt.np)})"
+        )
+    return x.to(dt)
 
 
 def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
@@ -362,11 +380,15 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
             f"got a tensor of shape {list(A.shape)}"
         )
     d0, d1 = wrap_dims(tuple(dim), A._data.ndim)
+    if ord in ("nuc", 2, -2) and A._data.dtype.itemsize == 2:  # svdvals has no half kernel
+        from .elementwise_ops import _type_name
+
+        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got "
+                           f"{_type_name(A._data.dtype)}")  # fmt: skip
+    A = _norm_input(A, dtype, "linalg.matrix_norm")
     if ord == "fro":
-        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+        return vector_norm(A, 2, (d0, d1), keepdim)
     if ord in (1, -1, np.inf, -np.inf):
-        if dtype is not None:
-            A = A.to(dtype)
         rows, cols = (d0, d1) if abs(ord) == 1 else (d1, d0)
         sums = A.abs().sum(rows, keepdim=True)
         out = (amax if ord > 0 else amin)(sums, cols, keepdim=True)
@@ -374,8 +396,6 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
     if ord in ("nuc", 2, -2):
         from .linalg_ops import linalg_svdvals
 
-        if dtype is not None:
-            A = A.to(dtype)
         # the two dims last, then the singular values (as PyTorch, composed from svdvals)
         rest = [i for i in range(A._data.ndim) if i not in (d0, d1)]
         sv = linalg_svdvals(A.permute(rest + [d0, d1]))
@@ -388,6 +408,34 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
         f"linalg.matrix_norm: Order {ord} not supported (use 'fro', 'nuc', 1, -1, 2, -2, inf "
         "or -inf)"
     )
+
+
+def linalg_norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,  # noqa: N803
+                dtype: Any = None) -> Tensor:  # fmt: skip
+    """A vector or matrix norm, as ``dim`` (one dim or two) or, without it, ``A``'s rank
+    says: ``vector_norm`` for one dim, ``matrix_norm`` for two; with neither ``dim`` nor
+    ``ord``, the 2-norm of all elements as one vector.
+
+    Example:
+        >>> retrograd.linalg.norm(retrograd.tensor([[3.0, 0.0], [0.0, 4.0]]), ord=2)
+        tensor(4.)
+    """
+    if dim is not None:
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        if len(dims) == 1:
+            return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+        if len(dims) != 2:
+            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                               f"Got {list(dims)}")  # fmt: skip
+        return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+    if ord is None:
+        return vector_norm(A, 2, None, keepdim, dtype=dtype)
+    ndim = A._data.ndim
+    if ndim == 1 or ndim == 2:
+        fn = vector_norm if ndim == 1 else matrix_norm
+        return fn(A, ord, tuple(range(ndim)), keepdim, dtype=dtype)
+    raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D "
+                       f"or 2D. Got {ndim}D.")  # fmt: skip
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
@@ -830,3 +878,14 @@ def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = Fals
         out = out.reshape((1,) * input._data.ndim + (lo.size,)) if dim is None else out.unsqueeze(d)
     out = out.permute([out._data.ndim - 1] + list(range(out._data.ndim - 1)))
     return out.squeeze(0) if qa.ndim == 0 else out
+
+
+# functions whose PyTorch form takes out= (they declare no ``out`` themselves; _out.py
+# wraps them), checked against PyTorch in tests/test_ops_kwargs.py
+_TAKES_OUT = (
+    "sum", "nansum", "mean", "nanmean", "prod", "amax", "amin", "aminmax", "max", "min",
+    "argmax", "argmin", "all", "any", "var", "std", "norm", "vector_norm", "matrix_norm",
+    "linalg_norm",
+    "logsumexp", "softmax", "log_softmax", "cumsum", "cumprod", "cummax", "cummin",
+    "logcumsumexp", "median", "mode", "kthvalue", "quantile", "sort", "topk", "histc",
+)  # fmt: skip

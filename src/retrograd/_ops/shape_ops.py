@@ -149,7 +149,12 @@ def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return apply(P.Transpose, input, dim0=_wrap_dim(dim0, n), dim1=_wrap_dim(dim1, n))
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """``transpose`` under NumPy's name, with NumPy's argument names."""
+    return transpose(input, axis0, axis1)
 
 
 def t(input: Tensor) -> Tensor:
@@ -463,7 +468,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     return Tensor._wrap(np.stack(nz, axis=-1).astype(np.int64))
 
 
-def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """The values of ``input`` along ``dim`` at ``index``: ``out[i][j] = input[index[i][j]][j]``
     for dim 0, likewise along other dims.
 
@@ -472,6 +477,8 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
         dim: the dim ``index`` runs along.
         index: an int64 or int32 tensor of ``input``'s number of dims, no larger than
             ``input`` off ``dim``.
+        sparse_grad: accepted for PyTorch's signature; retrograd has no sparse tensors, so
+            the gradient is always dense (the values of PyTorch's sparse one).
 
     Returns:
         A new tensor of ``index``'s shape.
@@ -2028,3 +2035,11 @@ index_copy_ = _inplace("index_copy")
 index_fill_ = _inplace("index_fill")
 index_put_ = _inplace("index_put")
 masked_scatter_ = _inplace("masked_scatter")
+
+# functions whose PyTorch form takes out= (they declare no ``out`` themselves; _out.py
+# wraps them), checked against PyTorch in tests/test_ops_kwargs.py
+_TAKES_OUT = (
+    "cat", "concat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack",
+    "column_stack", "gather", "index_select", "index_add", "index_copy", "masked_select",
+    "nonzero", "scatter", "scatter_add", "scatter_reduce", "take", "take_along_dim", "diff",
+)  # fmt: skip

@@ -22,6 +22,7 @@ from .._ops.linalg_ops import linalg_solve_triangular as solve_triangular
 from .._ops.linalg_ops import linalg_svd as svd
 from .._ops.linalg_ops import linalg_svdvals as svdvals
 from .._ops.linalg_ops import linalg_vecdot as vecdot
+from .._ops.reduce_ops import linalg_norm as norm
 from .._ops.reduce_ops import matrix_norm, vector_norm
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "matrix_norm",
     "matrix_power",
     "multi_dot",
+    "norm",
     "pinv",
     "qr",
     "slogdet",
