@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._fpe import quiet
+from . import _core
 from ._core import Ctx, Primitive, apply
 from .shape import Gather, Linear, ScatterAddZeros
 
@@ -249,6 +250,8 @@ class Logsumexp(Primitive):
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
         a, p = ctx.inputs[0], ctx.params
+        if a._data.size == 0:  # PyTorch's rule divides by the empty sum of exponentials
+            return _core._Tensor._wrap(np.full(ctx.out.shape, np.nan, ctx.out._data.dtype))
         dims = tuple(range(a.ndim)) if p["dim"] is None else p["dim"]
         return (t * Logsumexp._weights(ctx, a, ctx.out)).sum(dims, keepdim=p["keepdim"])
 
