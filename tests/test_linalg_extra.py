@@ -287,3 +287,37 @@ def test_full_svd_tangents_of_the_extra_singular_vectors_are_zero_as_in_pytorch(
         assert tfw.unpack_dual(u).tangent.shape == full[0].shape
         assert not tfw.unpack_dual(u).tangent[..., k:].any()
         assert not tfw.unpack_dual(vh).tangent[..., k:, :].any()
+
+
+LOW_PRECISION_CALLS = {
+    "linalg.inv": lambda lib, x: lib.linalg.inv(x),
+    "inverse": lambda lib, x: lib.inverse(x),
+    "linalg.det": lambda lib, x: lib.linalg.det(x),
+    "linalg.slogdet": lambda lib, x: lib.linalg.slogdet(x),
+    "logdet": lambda lib, x: lib.logdet(x),
+    "linalg.solve": lambda lib, x: lib.linalg.solve(x, x),
+    "linalg.eigh": lambda lib, x: lib.linalg.eigh(x),
+    "linalg.eigvalsh": lambda lib, x: lib.linalg.eigvalsh(x),
+    "linalg.svd": lambda lib, x: lib.linalg.svd(x),
+    "linalg.svdvals": lambda lib, x: lib.linalg.svdvals(x),
+    "linalg.cholesky": lambda lib, x: lib.linalg.cholesky(x),
+    "linalg.qr": lambda lib, x: lib.linalg.qr(x),
+    "linalg.pinv": lambda lib, x: lib.linalg.pinv(x),
+    "linalg.lstsq": lambda lib, x: lib.linalg.lstsq(x, x),
+    "linalg.solve_triangular": lambda lib, x: lib.linalg.solve_triangular(x, x, upper=True),
+    "cholesky_solve": lambda lib, x: lib.cholesky_solve(x, x),
+    "linalg.matrix_power(-1)": lambda lib, x: lib.linalg.matrix_power(x, -1),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("name", list(LOW_PRECISION_CALLS))
+def test_low_precision_linear_algebra_is_rejected_with_pytorchs_error(
+    name: str, dtype: str
+) -> None:
+    fn = LOW_PRECISION_CALLS[name]
+    with pytest.raises(Exception) as theirs:
+        fn(torch, torch.eye(2, dtype=getattr(torch, dtype)) + 1)
+    with pytest.raises(type(theirs.value)) as ours:
+        fn(rg, rg.eye(2, dtype=getattr(rg, dtype)) + 1)
+    assert str(ours.value) == str(theirs.value)

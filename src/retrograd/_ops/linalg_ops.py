@@ -537,11 +537,42 @@ def _matrices(a: Tensor, op: str, name: str = "A", square: bool = True) -> None:
         raise RuntimeError(
             f"{op}: {name} must be batches of square matrices, but they are {m} by {n} matrices"
         )
-    if a._data.dtype.kind not in "fc":
+    dt = a._data.dtype
+    if dt.itemsize == 2 and dt.kind in "fV":
+        _low_precision(a, op)
+    if dt.kind not in "fc":
         raise RuntimeError(
             f"{op}: Expected a floating point or complex tensor as input. Got "
             f"{a.dtype._legacy[:-6]}"
         )
+
+
+# PyTorch's CPU kernels have no float16/bfloat16 linear algebra: the check (a message
+# naming the op) or the kernel (a NotImplementedError naming the kernel) rejects them
+_LOW_PRECISION_KERNEL = {
+    "linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.eigh": "linalg_eigh_cpu",
+    "linalg.svd": "linalg_svd_cpu", "linalg.svdvals": "linalg_svd_cpu",
+    "linalg.cholesky": "cholesky_cpu", "linalg.qr": "geqrf_cpu",
+    "linalg.solve_triangular": "triangular_solve_cpu", "cholesky_solve": "cholesky_solve_cpu",
+}  # fmt: skip
+
+
+def _low_precision(a: Tensor, op: str) -> None:
+    """Reject a float16/bfloat16 input as PyTorch does. (Where only PyTorch's kernel
+    rejects it, PyTorch lets an empty input through; retrograd rejects it all the same.)"""
+    name = _type_name(a._data.dtype)
+    if op in ("linalg.inv", "linalg.slogdet", "logdet"):
+        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got {name}")
+    if op == "linalg.pinv":
+        raise RuntimeError(
+            f"linalg.pinv({name}{{{list(a.shape)}}}): expected a tensor with 2 or more "
+            "dimensions of float, double, cfloat or cdouble types"
+        )
+    if op == "linalg.lstsq":
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if op in _LOW_PRECISION_KERNEL:
+        kernel = _LOW_PRECISION_KERNEL[op]
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")
 
 
 def linalg_inv(A: Tensor) -> Tensor:  # noqa: N803
