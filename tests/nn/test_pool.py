@@ -424,3 +424,17 @@ def test_fractional_max_pool_module_draws_samples_and_checks_arguments() -> None
 
     assert gradcheck(f, [small], check_forward_ad=True)
     assert gradgradcheck(f, [small])
+
+
+def test_docstring_examples_of_the_pooling_family_run() -> None:
+    import doctest
+
+    import retrograd.nn._pool as functionals
+    from retrograd.nn.modules import dropout, pixelshuffle, pooling, upsampling
+
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    finder = doctest.DocTestFinder()
+    for mod in (functionals, pooling, upsampling, pixelshuffle, dropout):
+        for test in finder.find(mod, mod.__name__, globs={"retrograd": rg, "F": F, "nn": nn}):
+            runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0

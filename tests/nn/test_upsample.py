@@ -149,6 +149,22 @@ def test_interpolate_errors_as_torch(args: tuple[Any, ...], kw: dict[str, Any]) 
     assert str(ours.value) == str(theirs.value)
 
 
+@pytest.mark.parametrize("fn,kw", [
+    ("upsample", dict(scale_factor=2, mode="bilinear")), ("upsample_nearest", dict(size=3)),
+    ("upsample_bilinear", dict(scale_factor=1.5)),
+])  # fmt: skip
+def test_deprecated_upsample_functions_warn_and_interpolate_as_torch(
+    fn: str, kw: dict[str, Any]
+) -> None:
+    x = randn(1, 2, 4, 5)
+    with pytest.warns(UserWarning) as theirs:
+        tout = getattr(TF, fn)(torch.tensor(x), **kw)
+    with pytest.warns(UserWarning) as ours:
+        out = getattr(F, fn)(rg.tensor(x), **kw)
+    assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
+    np.testing.assert_allclose(out.numpy(), tout.numpy(), rtol=1e-12, atol=1e-12)
+
+
 def test_interpolate_node_names_are_torchs() -> None:
     cases = [((1, 2, 4), "nearest", False), ((1, 2, 4, 4), "nearest", False),
              ((1, 1, 3, 3, 3), "nearest", False), ((1, 2, 4, 4), "nearest-exact", False),

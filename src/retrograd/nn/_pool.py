@@ -1,8 +1,11 @@
-"""Pooling functionals: max, average, adaptive and power-average pooling, and max unpooling.
+"""The functionals that resample a grid: pooling (max, average, adaptive, fractional,
+power-average; max unpooling), interpolation, pixel and channel shuffles, and the dropout
+of whole channels.
 
-Argument parsing, PyTorch's output-size formulas and its shape checks live here; the
-windows themselves are described per axis (see ``_prims/pool.py``) and pooled by the
-primitives there. The 1-d forms run the 2-d primitives on an unsqueezed input, as PyTorch's.
+Argument parsing, PyTorch's output-size and source-index formulas and its checks live here;
+the windows and taps are described per axis and handed to the primitives of
+``_prims/pool.py``. The 1-d pooling forms run the 2-d primitives on an unsqueezed input, as
+PyTorch's do.
 """
 
 from __future__ import annotations
@@ -476,7 +479,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
 
     Example:
         >>> F.adaptive_avg_pool1d(retrograd.tensor([[[1., 2., 3., 4., 5.]]]), 2)
-        tensor([[[2.0000, 4.0000]]])
+        tensor([[[2., 4.]]])
     """
     _check_1d(input, "adaptive_avg_pool1d")
     size = _one(output_size, "adaptive_avg_pool1d")
@@ -599,8 +602,8 @@ def _fractional(input: Tensor, d: int, kernel_size: Any, output_size: Any, outpu
     if nd == d + 1:  # one plane per channel: the samples' batch of 1 goes
         starts = tuple(s.reshape((c, -1)) for s in starts)
     prim = P.FractionalMaxPool2D if d == 2 else P.FractionalMaxPool3D
-    overlap = any(o > 1 and (n - p) / (o - 1) < p for n, o, p in zip(sp, out, pool))
-    return apply(prim, input, starts=starts, pool=pool, overlap=bool(overlap))
+    # the last window is pinned to the end, so even wide steps can overlap there
+    return apply(prim, input, starts=starts, pool=pool, overlap=True)
 
 
 def _acc(dt: np.dtype) -> type:
@@ -927,25 +930,27 @@ def _resample(input: Tensor, out: list[int], scales: list[Any], mode: str,
     return apply(prim, x, taps=tuple(taps)).to(input.dtype)
 
 
+def _deprecated(name: str) -> None:
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=3)  # fmt: skip
+
+
 def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
              align_corners: bool | None = None) -> Tensor:  # fmt: skip
     """Deprecated alias of :func:`interpolate` (warns, as PyTorch)."""
-    warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.",
-                  stacklevel=2)  # fmt: skip
+    _deprecated("upsample")
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
     """Deprecated: :func:`interpolate` with ``mode='nearest'`` (warns, as PyTorch)."""
-    warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate "
-                  "instead.", stacklevel=2)  # fmt: skip
+    _deprecated("upsample_nearest")
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
     """Deprecated: :func:`interpolate` with ``mode='bilinear', align_corners=True``."""
-    warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate "
-                  "instead.", stacklevel=2)  # fmt: skip
+    _deprecated("upsample_bilinear")
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 

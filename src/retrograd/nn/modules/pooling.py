@@ -170,7 +170,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
 
     Example:
         >>> nn.AdaptiveAvgPool1d(2)(retrograd.tensor([[[1., 2., 3., 4., 5.]]]))
-        tensor([[[2.0000, 4.0000]]])
+        tensor([[[2., 4.]]])
     """
 
     _fn = staticmethod(F.adaptive_avg_pool1d)
