@@ -65,7 +65,9 @@ def _fused(a: np.ndarray, b: np.ndarray, alpha: Any) -> np.ndarray:
     if dt.kind in "fV" and dt.itemsize <= 4 and b.dtype == dt:
         # one float64 temporary: b is widened by the multiply, a by the add
         wide = np.multiply(b, np.float64(np.asarray(alpha, dt)), dtype=np.float64)
-        return np.add(wide, a, out=wide).astype(dt)
+        # the temporary can take the sum only if it is an array of the broadcast shape
+        fits = type(wide) is np.ndarray and wide.shape == np.broadcast_shapes(wide.shape, a.shape)
+        return np.add(wide, a, out=wide if fits else None).astype(dt)
     return a + b * alpha
 
 
