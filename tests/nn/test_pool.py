@@ -70,6 +70,8 @@ def test_max_pool_values_indices_and_grad_match_torch(
     assert idx.dtype == rg.int64
     np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
     check_grads(out, tout, a, t)
+    with rg.no_grad():  # values alone: the inference path
+        np.testing.assert_array_equal(getattr(F, fn)(a, **kw).numpy(), tout.detach().numpy())
 
 
 def test_max_pool_float32_and_node_names() -> None:
@@ -93,6 +95,8 @@ def test_max_pool_nan_and_minus_inf_windows_pick_as_torch() -> None:
         (out, idx), (tout, tidx), a, t = run_both("max_pool2d", x, return_indices=True, **kw)
         np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
         np.testing.assert_array_equal(out.detach().numpy(), tout.detach().numpy())
+        values = F.max_pool2d(rg.tensor(x), **kw)
+        np.testing.assert_array_equal(values.numpy(), tout.detach().numpy())
 
 
 @pytest.mark.parametrize("dt", ["float16", "bfloat16", "int64", "int32"])
@@ -102,6 +106,8 @@ def test_max_pool_low_precision_and_integer_inputs(dt: str) -> None:
     theirs = torch.tensor(x).to(getattr(torch, dt))
     out, idx = F.max_pool2d(ours, 2, 1, return_indices=True)
     tout, tidx = TF.max_pool2d(theirs, 2, 1, return_indices=True)
+    np.testing.assert_array_equal(F.max_pool2d(ours, 3, 2, 1).float().numpy(),
+                                  TF.max_pool2d(theirs, 3, 2, 1).float().numpy())  # fmt: skip
     assert str(out.dtype) == str(tout.dtype).replace("torch", "retrograd")
     np.testing.assert_array_equal(out.float().numpy(), tout.float().numpy())
     np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
@@ -167,6 +173,9 @@ def test_adaptive_max_pool_matches_torch(d: str, shape: tuple[int, ...], size: A
     (out, idx), (tout, tidx), a, t = run_both(f"adaptive_max_pool{d}", x, size, True)
     np.testing.assert_array_equal(idx.numpy(), tidx.numpy())
     check_grads(out, tout, a, t)
+    with rg.no_grad():  # values alone: the inference path
+        values = getattr(F, f"adaptive_max_pool{d}")(a, size)
+    np.testing.assert_array_equal(values.numpy(), tout.detach().numpy())
 
 
 def test_adaptive_pool_node_names_and_empty_output_size() -> None:

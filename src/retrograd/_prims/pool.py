@@ -118,6 +118,32 @@ def max_pool_forward(x: np.ndarray, plans: tuple[Plan, ...]) -> tuple[np.ndarray
     return vals, flat.astype(np.int64, copy=False)
 
 
+def max_pool_values(x: np.ndarray, plans: tuple[Plan, ...]) -> np.ndarray:
+    """Only the maxima of max pooling (no indices: nothing will differentiate it). NaN wins
+    a window as in PyTorch, since np.maximum propagates it."""
+    d = len(plans)
+    for k in range(d - 1, -1, -1):
+        axis, plan = x.ndim - d + k, plans[k]
+        pos = plan[0]
+        if not len(pos) or not pos.shape[1]:
+            x = np.take(x, np.zeros(0, np.int64), axis=axis)
+            continue
+        if pos.shape[1] >= 8 and _tiles(x.shape[axis], plan):
+            x = x.reshape(x.shape[:axis] + pos.shape + x.shape[axis + 1 :]).max(axis + 1)
+            continue
+        low = _lowest(x.dtype)
+        xp, plan = _padded(x, axis, plan, low)
+        best: np.ndarray | None = None
+        for j in range(pos.shape[1]):
+            vals, ok = _taps(xp, axis, plan, j)
+            if ok is not True:
+                vals = np.where(ok, vals, np.asarray(low).astype(x.dtype))
+            best = vals.copy() if best is None else np.maximum(best, vals, out=best)
+        assert best is not None
+        x = best
+    return x
+
+
 def _planes(shape: tuple[int, ...], d: int) -> tuple[int, int]:
     """(number of planes, elements per plane) of an array whose trailing ``d`` dims pool."""
     per = int(np.prod(shape[len(shape) - d :], dtype=np.int64))

@@ -23,6 +23,8 @@ from .._ops.elementwise_ops import _not_implemented
 from .._prims import pool as P
 from .._prims._core import apply
 from .._tensor import Tensor
+from ..autograd import forward_ad as _fw
+from ..autograd.grad_mode import state as _grad_state
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -177,6 +179,24 @@ def _max_pool(
     return apply(prim, input, plans=plans, overlap=overlap)
 
 
+def _values_only(input: Tensor, return_indices: bool) -> bool:
+    """Whether max pooling may skip its indices: none returned and nothing to record."""
+    if return_indices or _fw.active:
+        return False
+    return not (_grad_state.enabled and input.requires_grad)
+
+
+def _max_pool_values(input: Tensor, d: int, kernel_size: Any, stride: Any, padding: Any,
+                     dilation: Any, ceil_mode: bool) -> Tensor:  # fmt: skip
+    """Max pooling's values alone (inference): the same checks, half the work."""
+    if input.dim() not in (d + 1, d + 2):
+        raise RuntimeError(f"non-empty {d + 1}D or {d + 2}D (batch mode) tensor expected for input")
+    _kernel_dtype(input, f"max_pool{d}d", "*")
+    plans, _, _ = _regular(input, d, f"max_pool{d}d", kernel_size, stride, padding, dilation,
+                           ceil_mode)  # fmt: skip
+    return Tensor._wrap(P.max_pool_values(input._data, plans))
+
+
 def _unsqueezed_1d(input: Tensor, what: str) -> None:
     if (
         input.dim() not in (2, 3)
@@ -193,13 +213,19 @@ def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
                             padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,
                             return_indices: bool = False) -> tuple[Tensor, Tensor]:  # fmt: skip
     """:func:`max_pool1d` returning ``(values, indices)``."""
+    args = _as_2d(input, kernel_size, stride, padding, dilation)
+    out, idx = _max_pool(input.unsqueeze(-2), 2, *args, ceil_mode, P.MaxPool2DWithIndices)
+    return out.squeeze(-2), idx.squeeze(-2)
+
+
+def _as_2d(input: Tensor, kernel_size: Any, stride: Any, padding: Any,
+           dilation: Any) -> tuple[Any, ...]:  # fmt: skip
+    """max_pool1d's arguments as those of a 2-d pooling over a height of 1."""
     _unsqueezed_1d(input, "max_pool1d")
     k, s = _tuple(kernel_size, 1, "max_pool1d", "kernel_size"), stride
     s = None if s is None or (isinstance(s, Sequence) and not s) else _tuple(s, 1, "", "")
-    out, idx = _max_pool(input.unsqueeze(-2), 2, (1, k[0]), None if s is None else (1, s[0]),
-                         (0, _tuple(padding, 1, "", "")[0]), (1, _tuple(dilation, 1, "", "")[0]),
-                         ceil_mode, P.MaxPool2DWithIndices)  # fmt: skip
-    return out.squeeze(-2), idx.squeeze(-2)
+    return ((1, k[0]), None if s is None else (1, s[0]), (0, _tuple(padding, 1, "", "")[0]),
+            (1, _tuple(dilation, 1, "", "")[0]))  # fmt: skip
 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
@@ -223,6 +249,9 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         >>> F.max_pool1d(retrograd.tensor([[[1., 3., 2., 5.]]]), 2)
         tensor([[[3., 5.]]])
     """
+    if _values_only(input, return_indices):
+        args = _as_2d(input, kernel_size, stride, padding, dilation)
+        return _max_pool_values(input.unsqueeze(-2), 2, *args, ceil_mode).squeeze(-2)
     out, idx = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (out, idx) if return_indices else out
 
@@ -260,6 +289,8 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         tensor([[[[ 5.,  7.],
                   [13., 15.]]]])
     """
+    if _values_only(input, return_indices):
+        return _max_pool_values(input, 2, kernel_size, stride, padding, dilation, ceil_mode)
     out, idx = max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (out, idx) if return_indices else out
 
@@ -282,6 +313,8 @@ def max_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         >>> F.max_pool3d(retrograd.arange(8.).reshape(1, 1, 2, 2, 2), 2)
         tensor([[[[[7.]]]]])
     """
+    if _values_only(input, return_indices):
+        return _max_pool_values(input, 3, kernel_size, stride, padding, dilation, ceil_mode)
     out, idx = max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (out, idx) if return_indices else out
 
@@ -446,13 +479,16 @@ def _adaptive_avg(input: Tensor, d: int, output_size: Any, prim: type[P.Primitiv
     return apply(prim, input, plans=plans, divisor=divisor)
 
 
-def _adaptive_max(input: Tensor, d: int, output_size: Any,
-                  prim: type[P.Primitive]) -> tuple[Tensor, Tensor]:  # fmt: skip
+def _adaptive_max(input: Tensor, d: int, output_size: Any, prim: type[P.Primitive],
+                  return_indices: bool) -> tuple[Tensor, Tensor | None]:  # fmt: skip
+    """Values and indices (None when the values alone will do: see _values_only)."""
     name = f"adaptive_max_pool{d}d"
     out = _adaptive_sizes(input, d, output_size, name, ":")
     _kernel_dtype(input, name, "")
     sp = input.shape[input.dim() - d :]
     plans = tuple(adaptive_plan(n, o) for n, o in zip(sp, out))
+    if _values_only(input, return_indices):
+        return Tensor._wrap(P.max_pool_values(input._data, plans)), None
     overlap = any(o and n % o for n, o in zip(sp, out))
     return apply(prim, input, plans=plans, overlap=bool(overlap))
 
@@ -519,9 +555,12 @@ def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = 
     """
     _check_1d(input, "adaptive_max_pool1d")
     size = _one(output_size, "adaptive_max_pool1d")
-    out, idx = _adaptive_max(input.unsqueeze(-2), 2, (1, size), P.AdaptiveMaxPool2D)
-    out, idx = out.squeeze(-2), idx.squeeze(-2)
-    return (out, idx) if return_indices else out
+    out, idx = _adaptive_max(input.unsqueeze(-2), 2, (1, size), P.AdaptiveMaxPool2D,
+                             return_indices)  # fmt: skip
+    if return_indices:
+        assert idx is not None
+        return out.squeeze(-2), idx.squeeze(-2)
+    return out.squeeze(-2)
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
@@ -532,7 +571,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
         >>> F.adaptive_max_pool2d(retrograd.arange(16.).reshape(1, 1, 4, 4), 1)
         tensor([[[[15.]]]])
     """
-    out, idx = _adaptive_max(input, 2, output_size, P.AdaptiveMaxPool2D)
+    out, idx = _adaptive_max(input, 2, output_size, P.AdaptiveMaxPool2D, return_indices)
     return (out, idx) if return_indices else out
 
 
@@ -543,7 +582,7 @@ def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = 
         >>> F.adaptive_max_pool3d(retrograd.arange(8.).reshape(1, 1, 2, 2, 2), 1)
         tensor([[[[[7.]]]]])
     """
-    out, idx = _adaptive_max(input, 3, output_size, P.AdaptiveMaxPool3D)
+    out, idx = _adaptive_max(input, 3, output_size, P.AdaptiveMaxPool3D, return_indices)
     return (out, idx) if return_indices else out
 
 
