@@ -92,9 +92,10 @@ def packed_input(lengths: list[int], features: int, enforce_sorted: bool) -> Any
 
 
 GRID = [
-    # (num_layers, bidirectional, batch_first, bias)
-    (1, False, False, True), (2, False, True, True), (1, True, False, False),
-    (2, True, True, True), (3, True, False, True),
+    # (num_layers, bidirectional, batch_first, bias, initial state given)
+    (1, False, False, True, False), (1, False, False, True, True), (2, False, True, True, True),
+    (1, True, False, False, False), (2, True, True, True, False), (2, True, True, True, True),
+    (3, True, False, True, True),
 ]  # fmt: skip
 MODES = [("RNN", {}), ("RNN", {"nonlinearity": "relu"}), ("LSTM", {}), ("GRU", {}),
          ("LSTM", {"proj_size": 2})]  # fmt: skip
@@ -114,8 +115,7 @@ def _states(cls: str, kw: dict, layers: int, bidi: bool, batch: int | None) -> l
 
 
 @pytest.mark.parametrize(("cls", "kw"), MODES, ids=IDS)
-@pytest.mark.parametrize(("layers", "bidi", "batch_first", "bias"), GRID)
-@pytest.mark.parametrize("with_state", [False, True])
+@pytest.mark.parametrize(("layers", "bidi", "batch_first", "bias", "with_state"), GRID)
 def test_layer_matches_torch(cls: str, kw: dict, layers: int, bidi: bool, batch_first: bool,
                              bias: bool, with_state: bool) -> None:  # fmt: skip
     ours, theirs = pair(cls, 3, 5, layers, bias=bias, batch_first=batch_first,
@@ -136,9 +136,8 @@ def test_unbatched_input_matches_torch(cls: str, kw: dict, bidi: bool, with_stat
 
 @pytest.mark.parametrize(("cls", "kw"), MODES, ids=IDS)
 @pytest.mark.parametrize(("layers", "bidi"), [(1, False), (2, True)])
-@pytest.mark.parametrize(("lengths", "enforce_sorted"),
-                         [([5, 3, 3, 1], True), ([2, 5, 1, 4], False)])  # fmt: skip
-@pytest.mark.parametrize("with_state", [False, True])
+@pytest.mark.parametrize(("lengths", "enforce_sorted", "with_state"),
+                         [([5, 3, 3, 1], True, False), ([2, 5, 1, 4], False, True)])  # fmt: skip
 def test_packed_input_matches_torch(cls: str, kw: dict, layers: int, bidi: bool,
                                     lengths: list[int], enforce_sorted: bool,
                                     with_state: bool) -> None:  # fmt: skip
