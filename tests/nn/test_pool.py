@@ -447,3 +447,27 @@ def test_docstring_examples_of_the_pooling_family_run() -> None:
         for test in finder.find(mod, mod.__name__, globs={"retrograd": rg, "F": F, "nn": nn}):
             runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_pooling_layers_inside_a_small_cnn_give_torchs_gradients() -> None:
+    def net(lib: Any) -> Any:
+        m = lib.nn
+        return m.Sequential(
+            m.Conv2d(1, 4, 3, padding=1), m.ReLU(), m.MaxPool2d(2), m.Conv2d(4, 4, 3),
+            m.AvgPool2d(2, ceil_mode=True), m.Upsample(scale_factor=2, mode="bilinear"),
+            m.AdaptiveMaxPool2d((2, 3)), m.Flatten(), m.Linear(24, 3),
+        )  # fmt: skip
+
+    torch.manual_seed(0)
+    theirs = net(torch).double()
+    ours = net(rg).double()
+    ours.load_state_dict({k: rg.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    x, y = randn(5, 1, 12, 12), np.array([0, 2, 1, 1, 0])
+    loss = F.cross_entropy(ours(rg.tensor(x)), rg.tensor(y))
+    tloss = TF.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y))
+    loss.backward()
+    tloss.backward()
+    np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-12)
+    for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters(), strict=True):
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-10, atol=1e-12,
+                                   err_msg=name)  # fmt: skip

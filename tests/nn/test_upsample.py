@@ -179,6 +179,19 @@ def test_interpolate_node_names_are_torchs() -> None:
         assert out.grad_fn.name() == tout.grad_fn.name()
 
 
+@pytest.mark.parametrize("shape,kw", [
+    ((1, 1, 4, 4), dict(scale_factor=0.1)), ((1, 1, 4), dict(scale_factor=0.1, mode="linear")),
+    ((1, 1, 2, 4, 4), dict(size=(0, 2, 2))), ((1, 1, 4, 4), dict(size=(3, 0), mode="bicubic")),
+])  # fmt: skip
+def test_interpolate_to_an_empty_size_raises_torchs_error(shape: tuple[int, ...],
+                                                          kw: dict[str, Any]) -> None:  # fmt: skip
+    with pytest.raises(RuntimeError) as theirs:
+        TF.interpolate(torch.ones(shape), **kw)
+    with pytest.raises(RuntimeError) as ours:
+        F.interpolate(rg.ones(shape), **kw)
+    assert str(ours.value) == str(theirs.value)
+
+
 def test_interpolate_bilinear_on_3d_input_names_the_needed_rank() -> None:
     with pytest.raises(NotImplementedError, match="Got 3D input, but bilinear mode needs 4D"):
         F.interpolate(rg.ones(1, 2, 3), scale_factor=2, mode="bilinear")

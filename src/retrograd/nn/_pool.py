@@ -946,9 +946,12 @@ def _resample(input: Tensor, out: list[int], scales: list[Any], mode: str,
     if dt.kind not in "fV":
         raise _not_implemented(f"upsample_{kind}{d}d", dt)
     if min(out) <= 0:
+        names = "DHW"[3 - d :]
+        size_in = ", ".join(f"{a}: {n}" for a, n in zip(names, input.shape[2:]))
+        size_out = ", ".join(f"{a}: {n}" for a, n in zip(names, out))
         raise RuntimeError(
-            f"Input and output sizes should be greater than 0, but got input "
-            f"({', '.join(map(str, input.shape[2:]))}) and output ({', '.join(map(str, out))})"
+            f"Input and output sizes should be greater than 0, but got input ({size_in})"
+            f"{' and' if d == 1 else ''} output ({size_out})"
         )
     op = _opmath(dt)
     taps = []
