@@ -225,3 +225,36 @@ def test_recomputation_that_differs_raises_checkpoint_error():
 
     with pytest.raises(rcp.CheckpointError, match="different metadata"):
         rcp.checkpoint(g, rg.randn(2, 4), use_reentrant=False).backward()
+
+
+def test_non_reentrant_double_backward_matches_torch():
+    results = []
+    for lib, cp in ((rg, rcp), (torch, tcp)):
+        x = lib.tensor([0.3, 0.7, -1.2], requires_grad=True)
+        w = lib.tensor([1.5, -0.5, 2.0], requires_grad=True)
+        y = cp.checkpoint(lambda x, w=w: (x * w).sin() * x, x, use_reentrant=False)
+        (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+        g.pow(2).sum().backward()
+        results.append((g, x.grad, w.grad))
+    for a, b in zip(*results):
+        assert_close(a, b)
+
+
+@pytest.mark.parametrize("lib, cp", [(rg, rcp), (torch, tcp)], ids=["retrograd", "torch"])
+def test_reentrant_refuses_grad_and_inputs_like_torch(lib, cp):
+    x = lib.ones(3, requires_grad=True)
+    msg = "When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad()"
+    with pytest.raises(RuntimeError, match=msg):
+        lib.autograd.grad(cp.checkpoint(lib.sin, x, use_reentrant=True).sum(), x)
+    with pytest.raises(RuntimeError, match=msg):
+        cp.checkpoint(lib.sin, x, use_reentrant=True).sum().backward(inputs=[x])
+
+
+def test_input_changed_in_place_before_backward_is_an_error():
+    x = rg.randn(3, requires_grad=True)
+    h = x * 1
+    y = rcp.checkpoint(lambda h: h.sin(), h, use_reentrant=False)
+    with rg.no_grad():
+        h.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()

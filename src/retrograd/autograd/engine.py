@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 _Node = _graph.Node
 _AccumulateGrad = _graph.AccumulateGrad
 _T: Any = None  # the Tensor class, set by _tensor.py (avoids an import cycle)
+# per running pass (innermost last): whether it computes only some targets (grad(), inputs=)
+_partial_passes: list[bool] = []
+
+
+def _is_checkpoint_valid() -> bool:
+    """False inside a pass that computes only some targets, where a backward run from a rule
+    (reentrant checkpointing) could not know what to compute, as in PyTorch."""
+    return not (_partial_passes and _partial_passes[-1])
 
 
 def _as_tuple(x: Any) -> tuple[Any, ...]:
@@ -340,6 +348,7 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
     # Rules meet inf * 0 and the like at edges (pow at a zero base...), where PyTorch is
     # silent: NumPy's floating-point warnings are off for the pass (one switch per pass).
     quiet = _quiet_on()
+    _partial_passes.append(targets is not None)
     try:
         while heap:
             node = pop(heap)[2]
@@ -383,6 +392,7 @@ def _run(roots: Sequence[Tensor], root_grads: list[Tensor], retain_graph: bool,
     finally:
         _grad_state.enabled = prev_mode
         _quiet_off(quiet)
+        _partial_passes.pop()
     return captured
 
 

@@ -29,6 +29,7 @@ from .._ops.creation import get_rng_state, set_rng_state
 from .._prims._core import PrimNode
 from .._tensor import Tensor
 from ..autograd import backward as _backward
+from ..autograd.engine import _is_checkpoint_valid
 from ..autograd.function import Function
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from ..autograd.graph import Node, _seq
@@ -134,6 +135,13 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
+        if not _is_checkpoint_valid():
+            raise RuntimeError(
+                "When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() "
+                "or passing an `inputs` parameter to .backward(). To resolve this error, you "
+                "can either set use_reentrant=False, or call .backward() without passing the "
+                "`inputs` argument."
+            )
         inputs = list(ctx.inputs)
         for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
             inputs[i] = t
@@ -210,16 +218,6 @@ def _tensors_in(obj: Any) -> Iterator[Tensor]:
             yield from _tensors_in(o)
 
 
-def _map_tensors(obj: Any, fn: Callable[[Tensor], Any]) -> Any:
-    if isinstance(obj, Tensor):
-        return fn(obj)
-    if isinstance(obj, (list, tuple)) and not hasattr(obj, "_fields"):
-        return type(obj)(_map_tensors(o, fn) for o in obj)
-    if isinstance(obj, dict):
-        return type(obj)((k, _map_tensors(v, fn)) for k, v in obj.items())
-    return obj
-
-
 def _region_prims(out: Any, start: int, end: int) -> list[PrimNode]:
     """The primitive nodes recorded between ``start`` and ``end`` that ``out`` depends on,
     in creation order (the order the recomputation records them in again)."""
@@ -255,6 +253,7 @@ class _Region:
         self.rng, self.recompute_ctx, self.check = rng, recompute_ctx, determinism_check
         self.nodes = nodes
         self.meta = [_saved_meta(n) for n in nodes]
+        self.versions = [(t, t._vc[0]) for t in _tensors_in((args, kwargs))]
         self.handles: list[Any] = []
         self.done = False
 
@@ -272,11 +271,19 @@ class _Region:
             self.recompute()
 
     def recompute(self) -> None:
-        args = _map_tensors(self.args, _detached)
-        kwargs = _map_tensors(self.kwargs, _detached)
+        for t, version in self.versions:
+            if t._vc[0] != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: [{t.type()} {list(t.shape)}], an input of a "
+                    f"checkpointed region, is at version {t._vc[0]}; expected version "
+                    f"{version} instead. Hint: clone() it before modifying it."
+                )
+        # On the inputs themselves, so the recomputed saved values keep their history: a
+        # backward with create_graph=True differentiates through them to the inputs.
         with _rng_state(self.rng), enable_grad(), self.recompute_ctx:
             start = next(_seq)
-            out = self.function(*args, **kwargs)
+            out = self.function(*self.args, **self.kwargs)
             fresh = _region_prims(out, start, next(_seq))
         self._check(fresh)
         for old, new in zip(self.nodes, fresh):
@@ -286,8 +293,8 @@ class _Region:
         self.done = True
         for h in self.handles:
             h.remove()
-        # the recomputation's own graph goes; the saved values now belong to our nodes
-        del self.args, self.kwargs
+        # the inputs are held by the saved values where the rules need them, no longer here
+        del self.args, self.kwargs, self.versions
 
     def _check(self, fresh: list[PrimNode]) -> None:
         before = sum(len(m) for m in self.meta)
