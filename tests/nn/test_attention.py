@@ -309,3 +309,23 @@ def test_mismatched_mask_types_warn_like_torch() -> None:
     x = rg.tensor(randn(3, 2, 4))
     with pytest.warns(UserWarning, match="Support for mismatched key_padding_mask and attn_mask"):
         ours(x, x, x, key_padding_mask=rg.zeros(2, 3, dtype=rg.bool), attn_mask=rg.zeros(3, 3))
+
+
+MERGE_CASES = [(None, True), ((3, 3), False), ((3, 3), True), ((4, 3, 3), True)]
+
+
+@pytest.mark.parametrize(("attn_shape", "with_padding"), MERGE_CASES)
+def test_merge_masks_matches_torch(attn_shape: tuple | None, with_padding: bool) -> None:
+    ours, theirs = mha_pair(4, 2, batch_first=True)
+    q = randn(2, 3, 4)
+    a = None if attn_shape is None else randn(*attn_shape, seed=1)
+    kpm = np.where(_mask("bool", (2, 3)), 0.0, -np.inf) if with_padding else None
+
+    def wrap(lib: Any, v: np.ndarray | None) -> Any:
+        return None if v is None else lib.tensor(v)
+
+    m, kind = ours.merge_masks(wrap(rg, a), wrap(rg, kpm), rg.tensor(q))
+    tm, tkind = theirs.merge_masks(wrap(torch, a), wrap(torch, kpm), torch.tensor(q))
+    assert kind == tkind
+    np.testing.assert_array_equal(m.numpy(), tm.numpy())
+    assert ours.merge_masks(None, None, rg.tensor(q)) == (None, None)

@@ -434,3 +434,28 @@ class MultiheadAttention(Module):
         if self.batch_first and batched:
             out = out.transpose(1, 0)
         return out, weights
+
+    def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                    query: Tensor) -> tuple[Tensor | None, int | None]:  # fmt: skip
+        """Combine the masks as PyTorch's fused path takes them.
+
+        Args:
+            attn_mask: ``(L, L)`` or ``(N * num_heads, L, L)`` (mask type 0).
+            key_padding_mask: ``(N, L)`` (mask type 1).
+            query: ``(N, L, E)``.
+
+        Returns:
+            ``(merged_mask, mask_type)``: one mask as given with its type, both expanded to
+            ``(N, num_heads, L, L)`` and added with type 2, or ``(None, None)``.
+        """
+        if attn_mask is None:
+            return key_padding_mask, (None if key_padding_mask is None else 1)
+        batch, length = query.shape[0], query.shape[1]
+        if attn_mask.dim() == 3:
+            merged = attn_mask.view(batch, -1, length, length)
+        else:
+            merged = attn_mask.view(1, 1, length, length).expand(batch, self.num_heads, -1, -1)
+        if key_padding_mask is not None:
+            pad = key_padding_mask.view(batch, 1, 1, length).expand(-1, self.num_heads, -1, -1)
+            merged = merged + pad
+        return merged, 2
