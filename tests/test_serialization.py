@@ -419,3 +419,42 @@ def test_save_to_an_unseekable_stream():
     rg.save({"w": rg.arange(3.0)}, sink)
     theirs = torch.load(io.BytesIO(b"".join(sink.parts)), weights_only=True)
     torch.testing.assert_close(theirs["w"], torch.arange(3.0))
+
+
+class RunConfig:  # a plain user class, pickled by reference to this module
+    def __init__(self, lr: float, layers: list[int]) -> None:
+        self.lr, self.layers = lr, layers
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RunConfig) and vars(self) == vars(other)
+
+
+def test_user_class_needs_safe_globals_both_ways():
+    cfg = RunConfig(0.1, [3, 4])
+    name = f"{RunConfig.__module__}.RunConfig"
+    for save_fn in (rg.save, torch.save):
+        b = _buf(save_fn, {"config": cfg, "w": rg.ones(2) if save_fn is rg.save else torch.ones(2)})
+        with pytest.raises(pickle.UnpicklingError, match=f"GLOBAL {name} was not an allowed"):
+            rg.load(b)
+        b.seek(0)
+        with serialization.safe_globals([RunConfig]):
+            assert serialization.get_safe_globals() == [RunConfig]
+            assert rg.load(b)["config"] == cfg
+        assert serialization.get_safe_globals() == []
+        b.seek(0)
+        with pytest.raises(pickle.UnpicklingError, match="add_safe_globals"):
+            rg.load(b)
+    with torch.serialization.safe_globals([RunConfig]):
+        assert torch.load(_buf(rg.save, {"config": cfg}), weights_only=True)["config"] == cfg
+
+
+def test_add_and_clear_safe_globals_by_explicit_name():
+    b = _archive_with(b"cfake.module\nThing\n)R.")  # Thing() from a module that is not there
+    serialization.add_safe_globals([(collections.Counter, "fake.module.Thing")])
+    try:
+        assert rg.load(b) == collections.Counter()
+    finally:
+        serialization.clear_safe_globals()
+    b.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match="GLOBAL fake.module.Thing"):
+        rg.load(b)

@@ -33,7 +33,8 @@ from . import _dtype
 from ._device import device
 from ._tensor import Size, Tensor
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
+           "safe_globals"]  # fmt: skip
 
 _ALIGN = 64  # torch aligns each record's data to 64 bytes so it can be memory-mapped
 _STORAGE_NAMES = {
@@ -372,6 +373,56 @@ def _safe_globals() -> dict[str, Any]:
 
 
 _SAFE: dict[str, Any] = {}
+_USER_SAFE: dict[str, Any] = {}  # what add_safe_globals admitted, by "module.qualname"
+
+
+def add_safe_globals(safe_globals: list[Any]) -> None:
+    """Let ``load(weights_only=True)`` admit these globals (classes or functions) too.
+
+    Loading may then call them (an allowed class is instantiated and its state set), so
+    admit only what you trust, as with PyTorch's ``add_safe_globals``.
+
+    Args:
+        safe_globals: objects, or ``(object, "module.name")`` pairs where the name in the
+            file differs from the object's own.
+
+    Example:
+        >>> retrograd.serialization.add_safe_globals([MyConfig])
+        >>> cfg = retrograd.load("run.pt")["config"]
+    """
+    for g in safe_globals:
+        obj, name = g if isinstance(g, tuple) else (g, f"{g.__module__}.{g.__qualname__}")
+        _USER_SAFE[name] = obj
+
+
+def get_safe_globals() -> list[Any]:
+    """The globals admitted by :func:`add_safe_globals`."""
+    return list(_USER_SAFE.values())
+
+
+def clear_safe_globals() -> None:
+    """Forget every global admitted by :func:`add_safe_globals`."""
+    _USER_SAFE.clear()
+
+
+class safe_globals:
+    """Context manager: :func:`add_safe_globals` for the duration of a ``with`` block.
+
+    Example:
+        >>> with retrograd.serialization.safe_globals([MyConfig]):
+        ...     state = retrograd.load("run.pt")
+    """
+
+    def __init__(self, safe_globals: list[Any]) -> None:
+        self.safe_globals = safe_globals
+
+    def __enter__(self) -> None:
+        self.saved = dict(_USER_SAFE)
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc: object) -> None:
+        _USER_SAFE.clear()
+        _USER_SAFE.update(self.saved)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -392,11 +443,15 @@ class _Unpickler(pickle.Unpickler):
         full = f"{module}.{name}"
         if full in _SAFE:
             return _SAFE[full]
+        if full in _USER_SAFE:
+            return _USER_SAFE[full]
         if self.weights_only:
             raise pickle.UnpicklingError(
                 f"Unsupported global: GLOBAL {full} was not an allowed global by default. "
                 "Only tensors, Parameters, dtypes, sizes, devices and builtin containers load "
-                "with weights_only=True."
+                "with weights_only=True; use `retrograd.serialization.add_safe_globals"
+                f"([{full}])` or the `retrograd.serialization.safe_globals([{full}])` context "
+                "manager to allowlist this global if you trust this class/function."
             )
         if module == "torch" or module.startswith("torch."):
             raise pickle.UnpicklingError(f"retrograd cannot load the PyTorch object {full}")
@@ -505,8 +560,9 @@ def load(
 
     With ``weights_only=True`` (the default) only tensors, Parameters, dtypes, sizes, devices
     and builtin containers (dict, OrderedDict, list, tuple, set, numbers, strings) can be
-    loaded; any other global in the file raises ``pickle.UnpicklingError`` before it is
-    looked up, so loading never runs code from the file. ``weights_only=False`` unpickles
+    loaded, plus what :func:`add_safe_globals` admitted; any other global in the file raises
+    ``pickle.UnpicklingError`` before it is looked up, so loading never runs code from the
+    file. ``weights_only=False`` unpickles
     arbitrary Python objects, which can execute arbitrary code: use it only on files you
     trust. Nothing is returned from a file that fails to load in any part.
 
