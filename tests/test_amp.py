@@ -37,6 +37,15 @@ AUTOCAST_OPS = [
     ("linear_nobias", [(3, 4), (5, 4)], lambda T, F, x, w: F.linear(x, w)),
     ("prelu", [(2, 3, 4), (3,)], lambda T, F, x, w: F.prelu(x, w)),
     ("method_mm", [(3, 4), (4, 5)], lambda T, F, a, b: a.mm(b)),
+    ("conv1d", [(2, 3, 7), (4, 3, 3), (4,)], lambda T, F, x, w, b: F.conv1d(x, w, b, padding=1)),
+    ("conv2d", [(2, 3, 6, 5), (4, 3, 3, 3), (4,)],
+     lambda T, F, x, w, b: F.conv2d(x, w, b, stride=2)),
+    ("conv_transpose2d", [(2, 3, 4, 4), (3, 2, 3, 3), (2,)],
+     lambda T, F, x, w, b: F.conv_transpose2d(x, w, b)),
+    ("sdpa_causal", [(2, 3, 4, 5)] * 3,
+     lambda T, F, q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True)),
+    ("sdpa_float_mask", [(2, 3, 4, 5)] * 3 + [(4, 4)],
+     lambda T, F, q, k, v, m: F.scaled_dot_product_attention(q, k, v, attn_mask=m)),
 ]  # fmt: skip
 
 

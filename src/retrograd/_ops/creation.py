@@ -43,7 +43,7 @@ def _infer_dtype(arr: np.ndarray, from_python: bool) -> np.dtype:
     if not from_python:
         if k == "O":
             raise TypeError("can't convert np.ndarray of type numpy.object_.")
-        return arr.dtype
+        return _dtype.from_numpy_dtype(arr.dtype).np  # uint16 etc.: a TypeError, not a KeyError
     if k == "b":
         return np.dtype(np.bool_)
     if k in "iu":

@@ -177,6 +177,14 @@ def _real_shape(self: Tensor) -> tuple[tuple[int, ...], bool]:
     return self._data.shape, self._data.dtype.kind == "c"
 
 
+def _from_keyword(name: str, kwargs: dict[str, Any], default: Any) -> Any:
+    """PyTorch's ``from=`` keyword (a Python keyword, so it arrives in ``kwargs``)."""
+    value = kwargs.pop("from", default)
+    if kwargs:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return value
+
+
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
             generator: Generator | None = None) -> Tensor:  # fmt: skip
     """Fill with N(mean, std**2) samples (complex: each part of variance std**2 / 2)."""
@@ -194,7 +202,7 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
 def uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
              generator: Generator | None = None, **kwargs: Any) -> Tensor:  # fmt: skip
     """Fill with samples from U[from, to)."""
-    from_ = kwargs.pop("from", from_)
+    from_ = _from_keyword("uniform_", kwargs, from_)
     _floating(self, "check_uniform_bounds")
     if from_ > to:
         raise RuntimeError(
@@ -257,15 +265,20 @@ def _random_bound(dt: np.dtype) -> int:
     return 2 ** (int(finfo(dt).nmant) + 1) + 1
 
 
-def random_(self: Tensor, from_: int = 0, to: int | None = None, *,
+_UNSET: Any = object()
+
+
+def random_(self: Tensor, from_: int = 0, to: int | None = _UNSET, *,
             generator: Generator | None = None, **kwargs: Any) -> Tensor:  # fmt: skip
-    """Fill with integers from [from, to): ``random_(to)`` is [0, to), ``random_()`` every
-    integer the dtype represents exactly (0 up to 2**mantissa bits for floats)."""
-    from_ = kwargs.pop("from", from_)
+    """Fill with integers from [from, to): ``random_(to)`` is [0, to); ``random_()`` and
+    ``random_(from, None)`` go up to the largest integer the dtype represents exactly
+    (2**mantissa bits for floats)."""
+    keyword = "from" in kwargs
+    from_ = _from_keyword("random_", kwargs, from_)
     if self._data.dtype.kind == "c":
         raise _not_implemented("random_kernel_cpu", self._data.dtype)
-    if to is None and ("from" in kwargs or from_ != 0):
-        from_, to = 0, from_
+    if to is _UNSET:  # random_() or random_(to), PyTorch's other overloads
+        from_, to = (from_, None) if keyword or from_ == 0 else (0, from_)
     high = _random_bound(self._data.dtype) if to is None else to
     if from_ >= high:
         raise RuntimeError(
