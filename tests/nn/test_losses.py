@@ -427,6 +427,10 @@ def test_margin_loss_errors_match_torch() -> None:
         F.multilabel_margin_loss(rg.randn(2, 3), rg.tensor([[0, 3, -1], [1, -1, 0]]))
     with pytest.raises(RuntimeError, match=r"inconsistent target size: \[2, 2\]"):
         F.multilabel_margin_loss(rg.randn(2, 3), rg.tensor([[0, 1], [1, -1]]))
+    for shape in ((2, 3, 4), (2, 0)):
+        msg = rf"optional 0-dim batch size, but got: \[{shape[0]}, {shape[1]}"
+        with pytest.raises(RuntimeError, match="Expected non-empty vector or matrix with " + msg):
+            F.multi_margin_loss(rg.randn(*shape), rg.tensor([0, 1]))
 
 
 @pytest.mark.parametrize(("p", "keepdim"), [(2.0, False), (1.0, True), (3.0, False)])
