@@ -1,4 +1,5 @@
-"""Row gather and row scatter-sum: the primitives behind embedding and embedding_bag.
+"""The primitives of the norm layers and embeddings: row gather and scatter-sum, and the
+fused normalization.
 
 ``Gather`` picks rows of a table (``table[index] * scale``); ``ScatterRows`` is its
 transpose, summing ``scale``-weighted rows into a ``(num, ...)`` table (rows whose index is
@@ -9,6 +10,10 @@ row gets no gradient and ``freq`` (``scale_grad_by_freq``) divides each row's gr
 how often it was looked up. Its vjp, ``EmbeddingDenseBackward``, differentiates as
 PyTorch's ``embedding_dense_double_backward``: a gather with the padding rows zeroed and no
 frequency scaling.
+
+``Normalize`` standardizes over some axes and applies an optional affine in one pass: the
+forward of layer, batch, instance and group norm (``NativeLayerNorm``/``NativeBatchNorm``
+carry PyTorch's node names).
 """
 
 from __future__ import annotations
