@@ -322,3 +322,37 @@ def test_grad_scaler_scales_lists_and_tuples():
     out = s.scale([a, (b,)])
     assert isinstance(out, list) and isinstance(out[1], tuple)
     assert out[0].tolist() == [4.0, 4.0] and out[1][0].tolist() == [8.0]
+
+
+# the losses PyTorch's CPU autocast runs in float32, fed bfloat16 activations
+FP32_LOSSES = {
+    "cross_entropy": lambda F, x, y, t: F.cross_entropy(x, y),
+    "cross_entropy_probs": lambda F, x, y, t: F.cross_entropy(x, t.softmax(-1)),
+    "nll_loss": lambda F, x, y, t: F.nll_loss(x, y),
+    "mse_loss": lambda F, x, y, t: F.mse_loss(x, t),
+    "l1_loss": lambda F, x, y, t: F.l1_loss(x, t),
+    "smooth_l1_loss": lambda F, x, y, t: F.smooth_l1_loss(x, t),
+    "huber_loss": lambda F, x, y, t: F.huber_loss(x, t),
+    "kl_div": lambda F, x, y, t: F.kl_div(x, t, reduction="batchmean"),
+    "bce_with_logits": lambda F, x, y, t: F.binary_cross_entropy_with_logits(x, t),
+    "bce": lambda F, x, y, t: F.binary_cross_entropy(x.float().sigmoid().bfloat16(), t),
+}
+
+
+@pytest.mark.parametrize("name", list(FP32_LOSSES))
+def test_autocast_losses_run_in_float32_like_torch(name):
+    r = np.random.default_rng(4)
+    x = r.standard_normal((4, 5)).astype(np.float32)
+    y, t = r.integers(0, 5, 4), r.random((4, 5)).astype(np.float32)
+    ours = rg.tensor(x, requires_grad=True)
+    theirs = to_torch(ours)
+    with rg.autocast("cpu"):
+        loss = FP32_LOSSES[name](F, ours.bfloat16(), rg.tensor(y), rg.tensor(t).bfloat16())
+    with torch.autocast("cpu"):
+        tx, tt = theirs.bfloat16(), torch.from_numpy(t).bfloat16()
+        tloss = FP32_LOSSES[name](torch.nn.functional, tx, torch.from_numpy(y), tt)
+    assert loss.dtype == rg.float32 and tloss.dtype == torch.float32
+    loss.backward()
+    tloss.backward()
+    assert_close(loss, tloss, rtol=1e-6, atol=1e-6)
+    assert_close(ours.grad, theirs.grad, rtol=1e-6, atol=1e-6)

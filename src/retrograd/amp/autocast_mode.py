@@ -51,6 +51,21 @@ def _autocast_args(*args: Any) -> tuple[Any, ...]:
     )
 
 
+_F32 = _dtype.float32.np
+_HALVES = frozenset(d.np for d in (_dtype.float16, _dtype.bfloat16))
+
+
+def _autocast_fp32(*args: Any) -> tuple[Any, ...]:
+    """``args`` with every float16/bfloat16 tensor cast to float32: the ops PyTorch's CPU
+    autocast runs in float32 (the losses), whatever precision their inputs arrive in."""
+    from .._ops.elementwise_ops import to_dtype_np
+
+    return tuple(
+        to_dtype_np(a, _F32) if isinstance(a, Tensor) and a._data.dtype in _HALVES else a
+        for a in args
+    )
+
+
 def _device_type(device_type: str) -> str:
     kind = device_type.split(":")[0]
     if kind not in _KNOWN_DEVICES:

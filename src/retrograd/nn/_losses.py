@@ -11,6 +11,7 @@ import numpy as np
 import retrograd as _rg
 
 from .._tensor import Tensor
+from ..amp import autocast_mode as _ac
 from . import functional as F
 
 
@@ -18,6 +19,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
              reduce: bool | None = None, reduction: str = "mean",
              weight: Tensor | None = None) -> Tensor:  # fmt: skip
     """Mean squared error ``(input - target) ** 2``, reduced by ``reduction``."""
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target = _ac._autocast_fp32(input, target)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     F._same_size_warning(input, target)
@@ -28,6 +31,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
 def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
             reduce: bool | None = None, reduction: str = "mean") -> Tensor:  # fmt: skip
     """Mean absolute error ``|input - target|`` (gradient 0 where they are equal)."""
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target = _ac._autocast_fp32(input, target)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     F._same_size_warning(input, target)
@@ -39,6 +44,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
                    beta: float = 1.0) -> Tensor:  # fmt: skip
     """``0.5 d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``, for
     ``d = input - target``."""
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target = _ac._autocast_fp32(input, target)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     if beta < 0:
@@ -54,6 +61,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:  # fmt: skip
     """``0.5 d**2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 delta)``."""
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target = _ac._autocast_fp32(input, target)
     F._check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -106,6 +115,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
         ignore_index: a target value that contributes nothing (nor to the mean's divisor).
         reduction: ``'mean'`` divides by the summed weights of the counted targets.
     """
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, weight = _ac._autocast_fp32(input, weight)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     n_classes = _check_targets(input, target, ignore_index)
@@ -144,6 +155,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         reduction: ``'none'``, ``'mean'`` or ``'sum'``.
         label_smoothing: mix ``label_smoothing`` of the uniform distribution into the target.
     """
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target, weight = _ac._autocast_fp32(input, target, weight)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -191,6 +204,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:  # fmt: skip
     """``-(t log x + (1 - t) log(1 - x))`` with each log clamped at -100, as PyTorch."""
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target, weight = _ac._autocast_fp32(input, target, weight)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     if target.shape != input.shape:
@@ -213,6 +228,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      pos_weight: Tensor | None = None) -> Tensor:  # fmt: skip
     """``binary_cross_entropy(sigmoid(input), target)`` computed stably from the logits;
     ``pos_weight`` scales the positive term (per class, broadcast over the last dim)."""
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target, weight, pos_weight = _ac._autocast_fp32(input, target, weight, pos_weight)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     if target.shape != input.shape:
@@ -232,6 +249,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     """Kullback-Leibler divergence ``target * (log(target) - input)`` (``input`` holds
     log-probabilities; ``target`` too with ``log_target``). ``'batchmean'`` divides the sum
     by the batch size, which is the mathematical KL divergence."""
+    if _ac._enabled:  # PyTorch's CPU autocast computes losses in float32
+        input, target = _ac._autocast_fp32(input, target)
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum", "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
