@@ -247,3 +247,22 @@ def test_half_precision_softmax_accumulates_in_float32_as_pytorch(dtype: str) ->
         lambda lib, x: lib.softmax(x, 1), [[1.0, 0.0, 2.0], [3.0, -1.0, 0.5]], dtype
     )
     np.testing.assert_array_equal(ours.float().numpy(), theirs.float().numpy())
+
+
+@pytest.mark.parametrize("shape, dim", [((30,), 0), ((3, 7), 1), ((4, 5, 6), 0), ((2, 20), -1)])
+def test_kthvalue_picks_pytorchs_index_among_ties(shape: tuple[int, ...], dim: int) -> None:
+    rng = np.random.default_rng(len(shape) * 10 + dim)
+    for trial in range(8):
+        v = rng.integers(0, 3, shape).astype(np.float64)  # many ties
+        if trial % 3 == 0:
+            v.flat[rng.integers(0, v.size)] = np.nan
+        k = int(rng.integers(1, shape[dim] + 1))
+        got = []
+        for lib in (torch, rg):
+            x = lib.from_numpy(v.copy()).requires_grad_()
+            values, indices = lib.kthvalue(x, k, dim)
+            (g,) = lib.autograd.grad(values.sum(), x)
+            got.append((indices.numpy(), values.detach().numpy(), g.numpy()))
+        np.testing.assert_array_equal(got[1][0], got[0][0])
+        np.testing.assert_array_equal(got[1][1], got[0][1])
+        np.testing.assert_array_equal(got[1][2], got[0][2])

@@ -533,6 +533,66 @@ def _kth_index(a: np.ndarray, k: int, dim: int) -> np.ndarray:
     return order[(slice(None),) * dim + (slice(k - 1, k),)]
 
 
+def _gt_or_nan(x: float, y: float) -> bool:
+    return (x != x and y == y) or x > y  # NaN sorts last
+
+
+def _quickselect(row: list[Any], k: int) -> int:
+    """Position in ``row`` of its ``k``-th smallest (0-based) as PyTorch's CPU kthvalue finds
+    it: Hoare partitioning around a median-of-three pivot. Among equal values this fixes
+    which index comes back."""
+    a, ix = list(row), list(range(len(row)))
+
+    def swap(p: int, q: int) -> None:
+        a[p], a[q] = a[q], a[p]
+        ix[p], ix[q] = ix[q], ix[p]
+
+    lo, hi = 0, len(a) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if _gt_or_nan(a[lo], a[hi]):
+                swap(lo, hi)
+            break
+        swap((lo + hi) >> 1, lo + 1)
+        for p, q in ((lo + 1, hi), (lo, hi), (lo + 1, lo)):
+            if _gt_or_nan(a[p], a[q]):
+                swap(p, q)
+        i, j, pivot = lo + 1, hi, a[lo]
+        while True:
+            i += 1
+            while _gt_or_nan(pivot, a[i]):
+                i += 1
+            j -= 1
+            while _gt_or_nan(a[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1
+    return ix[k]
+
+
+def _kth_index_as_pytorch(a: np.ndarray, k: int, dim: int) -> np.ndarray:
+    """``_kth_index``, with the index PyTorch picks where the k-th value is tied (or a NaN
+    is about): only those slices are selected again, one by one."""
+    idx = _kth_index(a, k, dim)
+    if not a.ndim or a.dtype.kind == "c":
+        return idx
+    kth = np.take_along_axis(a, idx, dim)
+    tied = ((a == kth).sum(axis=dim, keepdims=True) > 1) | np.isnan(a).any(axis=dim, keepdims=True)
+    if tied.any():
+        rows = np.moveaxis(a, dim, -1).reshape(-1, a.shape[dim])
+        flat = np.moveaxis(idx, dim, -1).reshape(-1).copy()
+        for r in np.flatnonzero(np.moveaxis(tied, dim, -1).reshape(-1)):
+            flat[r] = _quickselect(rows[r].tolist(), k - 1)
+        idx = np.moveaxis(flat.reshape(np.moveaxis(idx, dim, -1).shape), -1, dim)
+    return idx
+
+
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """The ``k``-th smallest element along ``dim``: ``(values, indices)``.
 
@@ -545,7 +605,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     n = a.shape[d] if a.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    idx = _kth_index(a, k, d)
+    idx = _kth_index_as_pytorch(a, k, d)
     return return_types_kthvalue(*_select(P.Kthvalue, input, idx, d, keepdim))
 
 
