@@ -492,7 +492,7 @@ NOT_DIFFERENTIABLE = {
     "are_deterministic_algorithms_enabled", "get_deterministic_debug_mode",
     "get_float32_matmul_precision", "is_deterministic_algorithms_warn_only_enabled",
     "set_deterministic_debug_mode", "set_float32_matmul_precision",
-    "use_deterministic_algorithms",
+    "use_deterministic_algorithms", "get_default_device", "set_default_device",
     # comparisons, logical and bitwise ops: bool or integer results
     "eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge",
     "greater_equal", "isnan", "logical_and", "logical_or", "logical_xor", "logical_not",

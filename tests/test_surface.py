@@ -131,6 +131,17 @@ def test_deterministic_algorithms_flags_like_torch():
         rg.use_deterministic_algorithms(False)
 
 
+def test_default_device_is_the_cpu():
+    assert str(rg.get_default_device()) == str(torch.get_default_device()) == "cpu"
+    for ok in ("cpu", None, rg.device("cpu")):
+        rg.set_default_device(ok)
+    assert rg.zeros(1).device == rg.device("cpu")
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        rg.set_default_device("cuda:0")  # PyTorch's CPU build raises at the next tensor
+    with pytest.raises(RuntimeError, match="CPU only"):
+        rg.set_default_device("mps")
+
+
 def test_default_dtype_and_threads_exist():
     assert rg.get_default_dtype() == rg.float32
     n = rg.get_num_threads()

@@ -44,9 +44,11 @@ from ._dtype import (
 from ._dtype import bool_ as bool  # noqa: A001  (PyTorch's name)
 from ._global_flags import (
     are_deterministic_algorithms_enabled,
+    get_default_device,
     get_deterministic_debug_mode,
     get_float32_matmul_precision,
     is_deterministic_algorithms_warn_only_enabled,
+    set_default_device,
     set_deterministic_debug_mode,
     set_float32_matmul_precision,
     use_deterministic_algorithms,

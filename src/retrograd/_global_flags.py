@@ -1,15 +1,18 @@
-"""Process-wide switches PyTorch scripts set: float32 matmul precision and deterministic
-algorithms. retrograd's NumPy kernels are deterministic and always run full float32, so
-the values are recorded and reported, never consulted."""
+"""Process-wide switches PyTorch scripts set: float32 matmul precision, deterministic
+algorithms and the default device. retrograd's NumPy kernels are deterministic and always
+run full float32 on the CPU, so the values are recorded and reported, never consulted."""
 
 from __future__ import annotations
 
 import warnings
+from typing import Any
+
+from ._device import device as _device
 
 __all__ = [
-    "are_deterministic_algorithms_enabled", "get_deterministic_debug_mode",
+    "are_deterministic_algorithms_enabled", "get_default_device", "get_deterministic_debug_mode",
     "get_float32_matmul_precision", "is_deterministic_algorithms_warn_only_enabled",
-    "set_deterministic_debug_mode", "set_float32_matmul_precision",
+    "set_default_device", "set_deterministic_debug_mode", "set_float32_matmul_precision",
     "use_deterministic_algorithms",
 ]  # fmt: skip
 
@@ -74,3 +77,20 @@ def get_deterministic_debug_mode() -> int:
     if not _deterministic:
         return 0
     return 1 if _warn_only else 2
+
+
+def set_default_device(device: Any) -> None:
+    """Accept the CPU (or None); a CUDA device raises PyTorch's AssertionError now (PyTorch's
+    CPU build raises it at the first tensor made), any other device a RuntimeError."""
+    if device is None:
+        return
+    name = str(getattr(device, "type", device)).split(":")[0]
+    if name == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if name != "cpu":
+        raise RuntimeError(f"retrograd runs on the CPU only; device {device!r} is not available")
+
+
+def get_default_device() -> _device:
+    """Where new tensors go: always the CPU."""
+    return _device("cpu")
