@@ -328,3 +328,24 @@ def test_errors_match_torch_func(call: Callable[[Any, Any], Any]) -> None:
     if cut >= 0:
         norm = [m[:cut] for m in norm]
     assert norm[0] == norm[1]
+
+
+VMAP_UNBATCHED_OUTPUTS = {
+    "a constant": (lambda L: lambda x: L.tensor(1.0), None, None),
+    "per output": (lambda L: lambda x: (x * 2, L.tensor(5.0)), None, (0, None)),
+    "an unbatched input": (lambda L: lambda x, y: y * 3, (0, None), None),
+    "a dict": (lambda L: lambda x, y: {"a": x, "b": y}, (0, None), {"a": 1, "b": None}),
+}
+
+
+@pytest.mark.parametrize("name", list(VMAP_UNBATCHED_OUTPUTS))
+def test_vmap_out_dims_none_returns_unbatched_outputs_as_torch(name: str) -> None:
+    make, in_dims, out_dims = VMAP_UNBATCHED_OUTPUTS[name]
+    got = []
+    for lib, vmap in ((torch, torch.func.vmap), (rg, rg.func.vmap)):
+        args = (lib.arange(6.0).reshape(2, 3), lib.ones(3))
+        fn = make(lib)
+        nargs = 1 if in_dims is None else 2
+        kw = {} if in_dims is None else {"in_dims": in_dims}
+        got.append(vmap(fn, out_dims=out_dims, **kw)(*args[:nargs]))
+    assert_tree_close(got[1], got[0])

@@ -98,7 +98,8 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
         )
     out = alias(tensor)
     fw = dict(tensor._fw) if tensor._fw else {}
-    fw[lvl] = tangent.to(tensor.dtype) if tangent.dtype != tensor.dtype else tangent
+    # PyTorch keeps the tangent's own dtype; rules then promote it with the primal's values
+    fw[lvl] = tangent
     out._fw = fw
     return out
 
@@ -137,6 +138,10 @@ def propagate(prim: Any, ctx: Any, inputs: tuple[Tensor, ...], results: list[Ten
         tangents = [tangent_of(t, level) for t in inputs]
         if all(t is None for t in tangents):
             continue
+        # a tangent made by make_dual in another dtype than its primal's keeps the dtype
+        # the rule computes (PyTorch's); otherwise tangents take their outputs' dtypes
+        mixed = any(t is not None and t._data.dtype != x._data.dtype
+                    for t, x in zip(tangents, inputs))  # fmt: skip
         ctx.inputs = inputs
         ctx.out = results[0]
         ctx.outs = results
@@ -156,7 +161,7 @@ def propagate(prim: Any, ctx: Any, inputs: tuple[Tensor, ...], results: list[Ten
         for r, tg in zip(results, touts):
             if tg is None or r._data.dtype.kind not in "fcV":
                 continue
-            if tg._data.dtype != r._data.dtype:
+            if tg._data.dtype != r._data.dtype and not mixed:
                 tg = tg.real if tg.is_complex() and not r.is_complex() else tg
                 tg = tg.to(r.dtype)
             if tg.shape != r.shape:
