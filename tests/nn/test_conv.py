@@ -126,6 +126,9 @@ def test_nodes_carry_pytorchs_names() -> None:
 def test_empty_batch_and_float32_match_pytorch() -> None:
     out = F.conv2d(rg.zeros(0, 3, 5, 5), rg.randn(4, 3, 3, 3))
     assert out.shape == (0, 4, 3, 3)
+    assert F.conv_transpose2d(rg.zeros(0, 2, 4, 4), rg.zeros(2, 3, 2, 2)).shape == (0, 3, 5, 5)
+    assert F.unfold(rg.zeros(0, 2, 4, 4), 2).shape == (0, 8, 9)
+    assert F.fold(rg.zeros(0, 8, 9), 4, 2).shape == (0, 2, 4, 4)
     x, w = rand(2, 3, 6, 6).astype(np.float32), rand(5, 3, 3, 3, seed=1).astype(np.float32)
     out = F.conv2d(rg.tensor(x), rg.tensor(w), stride=2)
     assert out.dtype == rg.float32
@@ -601,3 +604,10 @@ def test_complex_convolutions_match_pytorch_to_second_order(name: str) -> None:
         close(a, b)
     leaves = [rg.tensor(a, requires_grad=True) for a in arrays]
     assert gradcheck(lambda *t: getattr(F, name)(*t, stride=2, padding=1), leaves)
+
+
+def test_numpy_integer_arguments_act_as_ints() -> None:
+    x, w = rand(1, 2, 5, 5), rand(3, 2, 3, 3, seed=1)
+    run_both("conv2d", [x, w, None], stride=np.int64(2), padding=np.int32(1))
+    run_both("unfold", [x], kernel_size=np.int64(2), stride=np.int64(2))
+    run_both("fold", [rand(1, 8, 9)], output_size=np.int64(4), kernel_size=2)

@@ -250,7 +250,8 @@ class Im2Col(Primitive):
         ctx.in_size = x.shape[2:]
         n_l = _out_size(x.shape[2:], kernel_size, stride, padding, dilation)
         cols = _im2col(_pad_zeros(x, padding), kernel_size, stride, dilation, n_l)
-        return cols.reshape(x.shape[0], -1, int(np.prod(n_l, dtype=np.int64)))
+        n_rows = x.shape[1] * int(np.prod(kernel_size))  # explicit: the batch may be empty
+        return cols.reshape(x.shape[0], n_rows, int(np.prod(n_l, dtype=np.int64)))
 
     @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:

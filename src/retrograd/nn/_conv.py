@@ -9,6 +9,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from .._prims._core import apply
 from .._prims.conv import Col2Im, Im2Col, conv
 from .._tensor import Tensor
@@ -19,8 +21,8 @@ _same_warned = False
 
 def _tuple(name: str, value: Any, nd: int) -> tuple[int, ...]:
     """An int or a 1- or nd-element sequence, as the nd-tuple PyTorch expands it to."""
-    if isinstance(value, int):
-        return (value,) * nd
+    if isinstance(value, (int, np.integer)):
+        return (int(value),) * nd
     vals = tuple(int(v) for v in value)
     if len(vals) == 1:
         return vals * nd
@@ -372,7 +374,7 @@ def _pair_checks(kernel_size: Any, dilation: Any, padding: Any, stride: Any) -> 
     out = []
     for name, v in (("kernel_size", kernel_size), ("dilation", dilation),
                     ("padding", padding), ("stride", stride)):  # fmt: skip
-        t = (v, v) if isinstance(v, int) else tuple(int(i) for i in v)
+        t = (int(v), int(v)) if isinstance(v, (int, np.integer)) else tuple(int(i) for i in v)
         if len(t) != 2:
             raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(t)}")
         out.append(t)
@@ -454,7 +456,11 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
             "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and "
             f"non-zero dimensions for input, but got: {list(input.shape)}"
         )
-    size = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    size = (
+        _tuple("output_size", output_size, 2)
+        if isinstance(output_size, (int, np.integer))
+        else tuple(int(v) for v in output_size)
+    )
     if len(size) != 2:
         raise RuntimeError(f"It is expected output_size equals to 2, but got size {len(size)}")
     k, d, p, s = _pair_checks(kernel_size, dilation, padding, stride)
