@@ -188,3 +188,31 @@ def test_output_that_is_not_a_tensor_or_tuple_warns(lib):
     with pytest.warns(UserWarning, match="module output should be a Tensor or a tuple of "
                                          "Tensors but received <class 'dict'>"):  # fmt: skip
         m(lib.ones(2, requires_grad=True))
+
+
+def test_global_module_hooks_run_on_every_module_before_its_own():
+    def run(lib):
+        mm = lib.nn.modules.module
+        net, log = _mlp(lib), []
+        net[2].register_full_backward_hook(lambda m, gi, go: log.append(("own", type(m).__name__)))
+        handles = [
+            mm.register_module_full_backward_pre_hook(
+                lambda m, go: log.append(("global pre", type(m).__name__, _sums(go)))
+            ),
+            mm.register_module_full_backward_hook(
+                lambda m, gi, go: log.append(("global", type(m).__name__, _sums(gi)))
+            ),
+        ]
+        try:
+            net(_x(lib)).sum().backward()
+        finally:
+            for h in handles:
+                h.remove()
+        net(_x(lib)).sum().backward()  # removed: only the module's own hook runs
+        return log
+
+    ours, theirs = _both(run)
+    assert [e[:2] for e in ours] == [e[:2] for e in theirs]
+    for a, b in zip(ours, theirs):
+        if len(a) > 2:
+            np.testing.assert_allclose(np.array(a[2], float), np.array(b[2], float), rtol=1e-4)

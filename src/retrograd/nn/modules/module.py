@@ -50,6 +50,31 @@ def _addindent(s: str, num_spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(num_spaces * " " + line for line in lines[1:])
 
 
+# hooks every module runs, before its own (PyTorch's register_module_full_backward_*hook)
+_global_backward_hooks = HookDict()
+_global_backward_pre_hooks = HookDict()
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """Register ``hook(module, grad_input, grad_output)`` on every module, as each module's
+    :meth:`Module.register_full_backward_hook` would, run before the module's own hooks.
+
+    Returns:
+        A handle whose ``remove()`` unregisters the hook.
+    """
+    return add_hook(_global_backward_hooks, hook)
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """Register ``hook(module, grad_output)`` on every module, as each module's
+    :meth:`Module.register_full_backward_pre_hook` would, run before the module's own ones.
+
+    Returns:
+        A handle whose ``remove()`` unregisters the hook.
+    """
+    return add_hook(_global_backward_pre_hooks, hook)
+
+
 def _forward_unimplemented(self: Module, *input: Any) -> None:
     raise NotImplementedError(
         f'Module [{type(self).__name__}] is missing the required "forward" function'
@@ -100,7 +125,8 @@ class Module:
     # ------------------------------------------------------------------ calling
     def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
-                or self._backward_pre_hooks):  # fmt: skip
+                or self._backward_pre_hooks or _global_backward_hooks
+                or _global_backward_pre_hooks):  # fmt: skip
             return self.forward(*args, **kwargs)  # the common case, called once per layer
         for hid, hook in list(self._forward_pre_hooks.items()):
             if hid in self._forward_pre_hooks_with_kwargs:
@@ -117,9 +143,10 @@ class Module:
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
         bw_hook = None
-        if self._backward_hooks or self._backward_pre_hooks:
-            bw_hook = _BackwardHook(self, list(self._backward_hooks.values()),
-                                    list(self._backward_pre_hooks.values()))  # fmt: skip
+        hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
+        pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
+        if hooks or pre_hooks:
+            bw_hook = _BackwardHook(self, hooks, pre_hooks)
             args = bw_hook.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
         for hid, hook in list(self._forward_hooks.items()):
