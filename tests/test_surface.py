@@ -35,6 +35,28 @@ def test_cuda_calls_that_need_a_device_raise_like_torch(name):
     assert str(ours.value) == str(theirs.value)
 
 
+@pytest.mark.parametrize("call", [lambda t: t.cuda(), lambda t: t.cuda(non_blocking=True),
+                                  lambda t: t.pin_memory()])  # fmt: skip
+def test_tensor_cuda_memory_methods_raise_like_torch(call):
+    with pytest.raises((AssertionError, RuntimeError)) as theirs:
+        call(torch.ones(2))
+    with pytest.raises(theirs.type) as ours:
+        call(rg.ones(2))
+    assert str(ours.value) == str(theirs.value)
+    assert rg.ones(2).is_pinned() is torch.ones(2).is_pinned() is False
+
+
+def test_interop_threads_round_trip_and_reject_non_positive_like_torch():
+    assert rg.get_num_interop_threads() >= 1
+    rg.set_num_interop_threads(3)
+    assert rg.get_num_interop_threads() == 3
+    with pytest.raises(RuntimeError) as theirs:
+        torch.set_num_interop_threads(0)
+    with pytest.raises(RuntimeError) as ours:
+        rg.set_num_interop_threads(0)
+    assert str(ours.value) == str(theirs.value)
+
+
 def test_cuda_seeding_is_accepted_and_leaves_the_cpu_stream_alone():
     rg.manual_seed(5)
     a = rg.rand(3)

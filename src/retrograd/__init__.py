@@ -47,10 +47,12 @@ from ._global_flags import (
     get_default_device,
     get_deterministic_debug_mode,
     get_float32_matmul_precision,
+    get_num_interop_threads,
     is_deterministic_algorithms_warn_only_enabled,
     set_default_device,
     set_deterministic_debug_mode,
     set_float32_matmul_precision,
+    set_num_interop_threads,
     use_deterministic_algorithms,
 )
 from ._ops._convert import result_type

@@ -11,6 +11,7 @@ from ._device import device as _device
 
 __all__ = [
     "are_deterministic_algorithms_enabled", "get_default_device", "get_deterministic_debug_mode",
+    "get_num_interop_threads", "set_num_interop_threads",
     "get_float32_matmul_precision", "is_deterministic_algorithms_warn_only_enabled",
     "set_default_device", "set_deterministic_debug_mode", "set_float32_matmul_precision",
     "use_deterministic_algorithms",
@@ -94,3 +95,22 @@ def set_default_device(device: Any) -> None:
 def get_default_device() -> _device:
     """Where new tensors go: always the CPU."""
     return _device("cpu")
+
+
+_interop_threads: int | None = None
+
+
+def set_num_interop_threads(n: int) -> None:
+    """Record the inter-op thread count (retrograd runs ops one after another, on the
+    calling thread)."""
+    global _interop_threads
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise RuntimeError("set_num_interop_threads expects a positive integer")
+    _interop_threads = n
+
+
+def get_num_interop_threads() -> int:
+    """The value set, else the CPU count (PyTorch's default)."""
+    import os
+
+    return _interop_threads or os.cpu_count() or 1

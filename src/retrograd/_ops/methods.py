@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..cuda import TENSOR_METHODS as CUDA_METHODS
 from . import creation as C
 from . import elementwise_ops as E
 from . import inplace as I
@@ -205,6 +206,8 @@ _METHODS: dict[str, Any] = {
     "new_full": _new_full, "new_tensor": _new_tensor,
     # sampling
     **RND.METHODS,
+    # CUDA memory, answered as by PyTorch's CPU build
+    **CUDA_METHODS,
     # in place
     "add_": I.add_, "sub_": I.sub_, "mul_": I.mul_, "div_": I.div_, "pow_": I.pow_,
     "neg_": I.neg_, "exp_": I.exp_, "log_": I.log_, "sqrt_": I.sqrt_, "sin_": I.sin_,

@@ -85,6 +85,22 @@ def max_memory_reserved(device: Any = None) -> int:
     return 0
 
 
+def _tensor_cuda(self: Any, device: Any = None, non_blocking: bool = False,
+                 memory_format: Any = None) -> Any:  # fmt: skip
+    raise AssertionError(_NOT_COMPILED)
+
+
+def _pin_memory(self: Any, device: Any = None) -> Any:
+    raise RuntimeError("Cannot access accelerator device when none is available.")
+
+
+def _is_pinned(self: Any, device: Any = None) -> bool:
+    return False
+
+
+# Tensor methods about CUDA memory, as PyTorch's CPU build answers them
+TENSOR_METHODS = {"cuda": _tensor_cuda, "pin_memory": _pin_memory, "is_pinned": _is_pinned}
+
 # these need a CUDA device: PyTorch's CPU build raises the same AssertionError
 current_device = _no_cuda
 synchronize = _no_cuda
