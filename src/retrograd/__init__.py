@@ -55,6 +55,7 @@ from ._global_flags import (
     set_num_interop_threads,
     use_deterministic_algorithms,
 )
+from ._malloc import tune_malloc as _tune_malloc
 from ._ops._convert import result_type
 from ._ops.creation import (
     Generator,
@@ -398,3 +399,5 @@ int = int32  # noqa: A001
 short = int16
 
 __version__ = "0.1.0"
+
+_tune_malloc()  # keep training steps from page-faulting their arrays back in (see _malloc.py)
