@@ -57,11 +57,11 @@ def build_model(torch: Any, kind: str) -> Any:
             nn.Linear(128, 10),
         )  # fmt: skip
     return nn.Sequential(
-        nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 16 x 4 x 4
-        nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32 x 2 x 2
-        nn.Flatten(),
-        nn.Linear(32 * 2 * 2, 64), nn.ReLU(),
-        nn.Linear(64, 10),
+        nn.Conv2d(1, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32 x 4 x 4
+        nn.Conv2d(32, 64, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 64 x 2 x 2
+        nn.Flatten(), nn.Dropout(0.25),
+        nn.Linear(64 * 2 * 2, 128), nn.ReLU(),
+        nn.Linear(128, 10),
     )  # fmt: skip
 
 
