@@ -8,10 +8,9 @@ import retrograd as _rg
 
 from ..._tensor import Tensor
 from .. import functional as F
-from .. import init
-from ..parameter import Parameter
 from .linear import _factory
 from .module import Module
+from .normalization import _affine_parameters, _reset_affine
 
 
 class _NormBase(Module):
@@ -28,16 +27,8 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
+        _affine_parameters(self, num_features, affine, bias, device, dtype)
         fk = _factory(device, dtype)
-        if affine:
-            self.weight = Parameter(_rg.empty(num_features, **fk))
-            if bias:
-                self.bias = Parameter(_rg.empty(num_features, **fk))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
         if track_running_stats:
             self.register_buffer("running_mean", _rg.zeros(num_features, **fk))
             self.register_buffer("running_var", _rg.ones(num_features, **fk))
@@ -59,10 +50,7 @@ class _NormBase(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError

@@ -15,6 +15,29 @@ from .linear import _factory
 from .module import Module
 
 
+def _affine_parameters(layer: Module, shape: Any, affine: bool, bias: bool, device: Any,
+                       dtype: Any) -> None:  # fmt: skip
+    """Register the ``weight`` and ``bias`` of a normalization layer (``None`` where the layer
+    has none), in PyTorch's order; ``_reset_affine`` gives them their initial values."""
+    if affine:
+        layer.weight = Parameter(_rg.empty(shape, **_factory(device, dtype)))
+        if bias:
+            layer.bias = Parameter(_rg.empty(shape, **_factory(device, dtype)))
+        else:
+            layer.register_parameter("bias", None)
+    else:
+        layer.register_parameter("weight", None)
+        layer.register_parameter("bias", None)
+
+
+def _reset_affine(layer: Module) -> None:
+    """PyTorch's initial affine parameters: the identity transform."""
+    if layer.weight is not None:
+        init.ones_(layer.weight)
+    if layer.bias is not None:
+        init.zeros_(layer.bias)
+
+
 def _shape_error(layer: Module, input: Tensor, err: Exception) -> Exception:
     """PyTorch's error, prefixed with the layer and the input's shape."""
     return type(err)(f"{layer!r} got input of shape {list(input.shape)}: {err}")
@@ -43,23 +66,11 @@ class LayerNorm(Module):
         self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            fk = _factory(device, dtype)
-            self.weight = Parameter(_rg.empty(self.normalized_shape, **fk))
-            if bias:
-                self.bias = Parameter(_rg.empty(self.normalized_shape, **fk))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         try:
@@ -133,22 +144,11 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(_rg.empty(num_channels, **_factory(device, dtype)))
-            if bias:
-                self.bias = Parameter(_rg.empty(num_channels, **_factory(device, dtype)))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels, affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         try:
