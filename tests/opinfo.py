@@ -752,11 +752,12 @@ op_db: list[OpInfo] = [
 from opinfo_edges import add_edge_samples  # noqa: E402
 from opinfo_elementwise import op_db_elementwise  # noqa: E402
 from opinfo_linalg import op_db_linalg  # noqa: E402
+from opinfo_nn import op_db_nn  # noqa: E402
 from opinfo_reduce import op_db_reduce  # noqa: E402
 from opinfo_shape import op_db_shape  # noqa: E402
 
 add_edge_samples(op_db_reduce, op_db_linalg, op_db_shape)
-op_db += op_db_elementwise + op_db_reduce + op_db_linalg + op_db_shape
+op_db += op_db_elementwise + op_db_reduce + op_db_linalg + op_db_shape + op_db_nn
 
 op_by_name = {op.name: op for op in op_db}
 assert len(op_by_name) == len(op_db), "op names must be unique"

@@ -21,6 +21,7 @@ AREAS = {  # op database file -> README row title
     "opinfo_reduce": "Reductions and scans",
     "opinfo_linalg": "Linear algebra",
     "opinfo_shape": "Shape, indexing and construction",
+    "opinfo_nn": "Neural-network functions at top level (as `torch.conv2d`...)",
 }
 
 

@@ -263,6 +263,24 @@ from ._ops.linalg_ops import (
     vdot,
 )
 from ._ops.linalg_ops import outer as ger
+from ._ops.nn_ops import (
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    avg_pool1d,
+    channel_shuffle,
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool3d,
+    pixel_shuffle,
+    pixel_unshuffle,
+)
 from ._ops.random_ops import bernoulli, multinomial, poisson
 from ._ops.reduce_ops import (
     all,

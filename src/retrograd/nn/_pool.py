@@ -250,6 +250,9 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         tensor([[[3., 5.]]])
     """
     if _values_only(input, return_indices):
+        # PyTorch's values-only 1-d kernel takes floating inputs only (its 2-d/3-d kernels,
+        # and the 1-d one with indices, take integers too)
+        _kernel_dtype(input, "max_pool1d_impl", "")
         args = _as_2d(input, kernel_size, stride, padding, dilation)
         return _max_pool_values(input.unsqueeze(-2), 2, *args, ceil_mode).squeeze(-2)
     out, idx = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)

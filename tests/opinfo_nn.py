@@ -1,0 +1,102 @@
+"""Op database entries for the neural-network functions PyTorch also exposes at top level
+(``torch.conv2d``, ``torch.max_pool2d``, ``torch.pixel_shuffle``...), see opinfo.py. Only
+those whose top-level signature is the ``nn.functional`` one are aliased; the layers and
+the rest of ``nn.functional`` are compared with PyTorch in tests/nn/."""
+
+from __future__ import annotations
+
+from opinfo import Maker, OpInfo, S, Sample, _alias
+
+
+def conv1d_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m(2, 3, 7), m(4, 3, 3), m(4)),
+        S(m(2, 4, 8), m(6, 2, 2), None, 2, 1, 2, 2, desc="stride, padding, dilation, groups"),
+        S(m(3, 6), m(2, 3, 3), m(2), padding="same", desc="unbatched, 'same'"),
+    ]
+
+
+def conv2d_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m(2, 2, 5, 5), m(3, 2, 3, 3), m(3), padding=1),
+        S(
+            m(1, 4, 6, 5), m(4, 2, 2, 3), None, (2, 1), (1, 0), (1, 2), 2, desc="pairs, groups"
+        ),  # fmt: skip
+    ]
+
+
+def conv3d_samples(m: Maker) -> list[Sample]:
+    return [S(m(1, 2, 4, 4, 3), m(2, 2, 2, 2, 2), m(2), stride=(1, 2, 1), padding=1)]
+
+
+def conv_transpose1d_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m(2, 3, 5), m(3, 2, 3), m(2)),
+        S(m(1, 4, 4), m(4, 1, 3), None, 2, 1, 1, 2, 1, desc="output_padding, groups"),
+    ]
+
+
+def conv_transpose2d_samples(m: Maker) -> list[Sample]:
+    return [S(m(1, 2, 3, 4), m(2, 3, 2, 2), m(3), stride=2, padding=(0, 1), dilation=(1, 2))]
+
+
+def conv_transpose3d_samples(m: Maker) -> list[Sample]:
+    return [S(m(1, 2, 3, 2, 3), m(2, 1, 2, 2, 2), None, stride=(2, 1, 1))]
+
+
+def pool1d_samples(m: Maker) -> list[Sample]:
+    return [S(m.no_ties(2, 3, 8), 2), S(m.no_ties(3, 9), 3, 2, 1, desc="unbatched, padding")]
+
+
+def max_pool2d_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m.no_ties(2, 2, 6, 6), 2),
+        S(m.no_ties(1, 2, 7, 5), (3, 2), (2, 1), (1, 0), 1, True, desc="ceil_mode"),
+    ]
+
+
+def max_pool3d_samples(m: Maker) -> list[Sample]:
+    return [S(m.no_ties(1, 2, 4, 4, 4), 2), S(m.no_ties(2, 3, 5, 4), (2, 3, 2), 1)]
+
+
+def avg_pool1d_samples(m: Maker) -> list[Sample]:
+    return [
+        S(m(2, 3, 8), 2),
+        S(m(2, 3, 9), 3, 2, 1, True, False, desc="ceil_mode, count_include_pad=False"),
+    ]
+
+
+def adaptive_samples(m: Maker) -> list[Sample]:
+    return [S(m.no_ties(2, 3, 8), 3), S(m.no_ties(3, 7), 4, desc="unbatched, uneven bins")]
+
+
+def pixel_shuffle_samples(m: Maker) -> list[Sample]:
+    return [S(m(2, 8, 3, 2), 2), S(m(9, 2, 2), 3, desc="unbatched")]
+
+
+def pixel_unshuffle_samples(m: Maker) -> list[Sample]:
+    return [S(m(2, 2, 4, 6), 2), S(m(1, 3, 3), 3, desc="unbatched")]
+
+
+def channel_shuffle_samples(m: Maker) -> list[Sample]:
+    return [S(m(2, 6, 3, 2), 3), S(m(1, 4, 5), 2)]
+
+
+op_db_nn: list[OpInfo] = [
+    OpInfo("conv1d", _alias("conv1d"), conv1d_samples, complex=True),
+    OpInfo("conv2d", _alias("conv2d"), conv2d_samples, complex=True),
+    OpInfo("conv3d", _alias("conv3d"), conv3d_samples),
+    OpInfo("conv_transpose1d", _alias("conv_transpose1d"), conv_transpose1d_samples),
+    OpInfo("conv_transpose2d", _alias("conv_transpose2d"), conv_transpose2d_samples),
+    OpInfo("conv_transpose3d", _alias("conv_transpose3d"), conv_transpose3d_samples),
+    OpInfo("max_pool1d", _alias("max_pool1d"), pool1d_samples),
+    OpInfo("max_pool1d_with_indices", _alias("max_pool1d_with_indices"), pool1d_samples),
+    OpInfo("max_pool2d", _alias("max_pool2d"), max_pool2d_samples),
+    OpInfo("max_pool3d", _alias("max_pool3d"), max_pool3d_samples),
+    OpInfo("avg_pool1d", _alias("avg_pool1d"), avg_pool1d_samples),
+    OpInfo("adaptive_avg_pool1d", _alias("adaptive_avg_pool1d"), adaptive_samples),
+    OpInfo("adaptive_max_pool1d", _alias("adaptive_max_pool1d"), adaptive_samples),
+    OpInfo("pixel_shuffle", _alias("pixel_shuffle"), pixel_shuffle_samples),
+    OpInfo("pixel_unshuffle", _alias("pixel_unshuffle"), pixel_unshuffle_samples),
+    OpInfo("channel_shuffle", _alias("channel_shuffle"), channel_shuffle_samples),
+]
