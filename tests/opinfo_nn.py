@@ -5,7 +5,9 @@ the rest of ``nn.functional`` are compared with PyTorch in tests/nn/."""
 
 from __future__ import annotations
 
-from opinfo import Maker, OpInfo, S, Sample, _alias
+from typing import Any
+
+from opinfo import Maker, OpInfo, S, Sample, _alias, idx
 
 
 def conv1d_samples(m: Maker) -> list[Sample]:
@@ -82,6 +84,50 @@ def channel_shuffle_samples(m: Maker) -> list[Sample]:
     return [S(m(2, 6, 3, 2), 3), S(m(1, 4, 5), 2)]
 
 
+def _targets(m: Maker, *values: float) -> Any:
+    """A fixed +1/-1 (or other) target that takes no gradient."""
+    return m.of(list(values), rg=False)
+
+
+def loss_samples(m: Maker) -> dict[str, list[Sample]]:
+    pm = _targets(m, 1.0, -1.0, 1.0)
+    rates = m(3, 4, low=0.5, high=2.0)  # log_input=False takes positive rates
+    return {
+        "cosine_embedding_loss": [S(m(3, 4), m(3, 4), pm, 0.2, 1), S(m(3, 4), m(3, 4), pm)],
+        "hinge_embedding_loss": [S(m(3), pm, 0.5, 0), S(m(3), pm)],
+        "margin_ranking_loss": [S(m(3), m(3), pm, 0.1, 2), S(m(3), m(3), pm)],
+        "poisson_nll_loss": [
+            S(m(3, 4), m(3, 4, low=0.0, high=3.0, rg=False), True, False, 1e-8, 1),
+            S(rates, m(3, 4, low=0.0, high=3.0, rg=False), False, True, 1e-8, 0, desc="full"),
+        ],
+        "triplet_margin_loss": [
+            S(m(3, 4), m(3, 4), m(3, 4)),
+            S(m(3, 4), m(3, 4), m(3, 4), 0.5, 1.0, 1e-6, True, 0, desc="swap, p=1"),
+        ],
+    }
+
+
+def activation_samples(m: Maker) -> dict[str, list[Sample]]:
+    return {
+        "threshold": [S(m(3, 4), 0.1, 20.0)],
+        "cosine_similarity": [S(m(3, 4), m(3, 4)), S(m(2, 3), m(1, 3), -1)],
+        "pairwise_distance": [S(m(3, 4), m(3, 4)), S(m(3, 4), m(4), 1.0, 1e-6, True)],
+        "dropout": [S(m(3, 4), 0.0, True, desc="p=0"), S(m(3, 4), 0.7, False, desc="eval")],
+        "alpha_dropout": [S(m(3, 4), 0.5, False)],
+        "feature_alpha_dropout": [S(m(2, 3, 4), 0.5, False)],
+        "embedding": [
+            S(m(5, 3), idx([[0, 2], [4, 2]])),
+            # the padding row takes no gradient by definition: no finite differences
+            S(m(5, 3), idx([1, 3, 1]), 1, desc="padding_idx", edge=True),
+        ],
+    }
+
+
+def _group(samples: Any, *names: str) -> list[OpInfo]:
+    """One entry per name, its samples picked from a ``{name: samples}`` maker."""
+    return [OpInfo(n, _alias(n), lambda m, n=n: samples(m)[n]) for n in names]
+
+
 op_db_nn: list[OpInfo] = [
     OpInfo("conv1d", _alias("conv1d"), conv1d_samples, complex=True),
     OpInfo("conv2d", _alias("conv2d"), conv2d_samples, complex=True),
@@ -100,3 +146,7 @@ op_db_nn: list[OpInfo] = [
     OpInfo("pixel_unshuffle", _alias("pixel_unshuffle"), pixel_unshuffle_samples),
     OpInfo("channel_shuffle", _alias("channel_shuffle"), channel_shuffle_samples),
 ]
+op_db_nn += _group(loss_samples, "cosine_embedding_loss", "hinge_embedding_loss",
+                   "margin_ranking_loss", "poisson_nll_loss", "triplet_margin_loss")  # fmt: skip
+op_db_nn += _group(activation_samples, "threshold", "cosine_similarity", "pairwise_distance",
+                   "dropout", "alpha_dropout", "feature_alpha_dropout", "embedding")  # fmt: skip

@@ -266,6 +266,7 @@ from ._ops.linalg_ops import outer as ger
 from ._ops.nn_ops import (
     adaptive_avg_pool1d,
     adaptive_max_pool1d,
+    alpha_dropout,
     avg_pool1d,
     channel_shuffle,
     conv1d,
@@ -274,12 +275,23 @@ from ._ops.nn_ops import (
     conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
+    cosine_embedding_loss,
+    cosine_similarity,
+    dropout,
+    embedding,
+    feature_alpha_dropout,
+    hinge_embedding_loss,
+    margin_ranking_loss,
     max_pool1d,
     max_pool1d_with_indices,
     max_pool2d,
     max_pool3d,
+    pairwise_distance,
     pixel_shuffle,
     pixel_unshuffle,
+    poisson_nll_loss,
+    threshold,
+    triplet_margin_loss,
 )
 from ._ops.random_ops import bernoulli, multinomial, poisson
 from ._ops.reduce_ops import (
