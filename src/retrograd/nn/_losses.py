@@ -24,6 +24,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
     F._same_size_warning(input, target)
+    F._floating_only(input, "mse_cpu", target)
     loss = (input - target) ** 2
     return F._reduce(loss if weight is None else loss * weight, reduction)
 
@@ -51,6 +52,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     F._same_size_warning(input, target)
+    F._floating_only(input, "smooth_l1_cpu", target)
     d = input - target
     if beta == 0:
         return F._reduce(d.abs(), reduction)
@@ -67,6 +69,7 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     F._same_size_warning(input, target)
+    F._floating_only(input, "huber_cpu", target)
     d = input - target
     ad = d.abs()
     loss = _rg.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta))
@@ -254,6 +257,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     reduction = F._legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum", "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input._data.dtype.kind in "iub" or target._data.dtype.kind in "iub":
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support "

@@ -16,6 +16,7 @@ import numpy as np
 
 import retrograd as _rg
 
+from .._ops.elementwise_ops import _not_implemented
 from .._prims import norm as _p
 from .._prims._core import apply
 from .._tensor import Tensor
@@ -59,6 +60,16 @@ def _check_normalized_shape(input: Tensor, shape: tuple[int, ...], weight: Tenso
         )
 
 
+def _floating_norm(kernel: str, input: Tensor, *params: Tensor | None) -> None:
+    """PyTorch's normalization kernels take floating inputs only; with parameters present
+    the dtype mismatch is reported first."""
+    if input._data.dtype.kind not in "iub":
+        return
+    if any(p is not None and p.dtype != input.dtype for p in params):
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    raise _not_implemented(kernel, input._data.dtype)
+
+
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:  # fmt: skip
     """Normalize the last ``len(normalized_shape)`` dimensions to mean 0 and variance 1 (the
@@ -81,6 +92,7 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     """
     shape = _as_shape(normalized_shape)
     _check_normalized_shape(input, shape, weight, bias)
+    _floating_norm("LayerNormKernelImpl", input, weight, bias)
     dims = tuple(range(input.dim() - len(shape), input.dim()))
     return _normalize(_p.NativeLayerNorm, input, dims, eps, weight, bias)[0]
 
@@ -100,6 +112,7 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     """
     shape = _as_shape(normalized_shape)
     _check_normalized_shape(input, shape, weight, None, sep="")
+    _floating_norm("rms_norm", input, weight)
     if eps is None:
         eps = float(ml_dtypes.finfo(input._data.dtype).eps)
     dims = tuple(range(-len(shape), 0))
@@ -132,6 +145,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     Returns:
         A tensor of ``input``'s shape.
     """
+    _floating_norm("GroupNormKernelImpl", input, weight, bias)
     if input.dim() < 2:
         raise RuntimeError(
             f"Expected at least 2 dimensions for input tensor but received {input.dim()}"
@@ -211,6 +225,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             else "batch_norm: input must have at least 2 dimensions"
         )
     _check_running(input, running_mean, running_var)
+    _floating_norm("batch_norm", input, weight, bias)
     size = input.size()
     count = size[0] * math.prod(size[2:])
     if not training:
@@ -252,6 +267,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     Returns:
         A tensor of ``input``'s shape.
     """
+    _floating_norm("batch_norm", input, weight, bias)
     if input.dim() < 2:
         raise ValueError(f"Expected 2D or more input (got {input.dim()}D input)")
     _check_running(input, running_mean, running_var)

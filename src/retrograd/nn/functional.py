@@ -17,9 +17,19 @@ import numpy as np
 
 import retrograd as _rg
 
+from .._ops.elementwise_ops import _not_implemented
 from .._tensor import Tensor
 from ..amp import autocast_mode as _ac
 from ..autograd.grad_mode import state as _grad_state
+
+
+def _floating_only(input: Tensor, kernel: str, *others: Tensor) -> None:
+    """PyTorch's CPU kernel ``kernel`` takes floating inputs only: when ``input`` (and every
+    tensor of ``others``, which promote with it) is integer or bool, it raises its
+    NotImplementedError instead of computing in floating point."""
+    if input._data.dtype.kind in "iub" and all(o._data.dtype.kind in "iub" for o in others):
+        raise _not_implemented(kernel, input._data.dtype)
+
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -153,11 +163,13 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``negative_slope * input`` elsewhere."""
+    _floating_only(input, "leaky_relu_cpu")
     return _inplace_result(input, _rg.where(input > 0, input, input * negative_slope), inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``alpha * (exp(input) - 1)`` elsewhere."""
+    _floating_only(input, "elu_cpu")
     neg = alpha * _rg.expm1(input.clamp(max=0))
     return _inplace_result(input, _rg.where(input > 0, input, neg), inplace)
 
@@ -173,6 +185,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    _floating_only(input, "elu_cpu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     neg = alpha * _rg.expm1(input.clamp(max=0) / alpha)
@@ -181,6 +194,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """``x * Phi(x)``; ``approximate='tanh'`` uses PyTorch's tanh approximation."""
+    _floating_only(input, "GeluKernelImpl")
     if approximate == "none":
         return input * 0.5 * (1.0 + _rg.erf(input * (1.0 / math.sqrt(2.0))))
     if approximate == "tanh":
@@ -191,11 +205,13 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)``."""
+    _floating_only(input, "silu_cpu")
     return _inplace_result(input, input * _rg.sigmoid(input), inplace)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, and ``x`` where ``beta * x > threshold``."""
+    _floating_only(input, "softplus_cpu")
     bx = input * beta
     soft = _rg.log1p(_rg.exp(bx.clamp(max=threshold))) / beta
     return _rg.where(bx > threshold, input, soft)
@@ -203,6 +219,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
+    _floating_only(input, "mish_cpu")
     return _inplace_result(input, input * _rg.tanh(softplus(input)), inplace)
 
 
@@ -216,6 +233,7 @@ def tanh(input: Tensor) -> Tensor:
 
 def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x))`` without overflow, with the gradient ``1 - sigmoid(x)``."""
+    _floating_only(input, "log_sigmoid_cpu")
     neg = input.clamp(max=0)
     pos = input.clamp(min=0)
     return _rg.where(input < 0, neg - _rg.log1p(_rg.exp(neg)), _rg.log(_rg.sigmoid(pos)))
@@ -228,6 +246,7 @@ def softsign(input: Tensor) -> Tensor:
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``; the gradient is 1/6 strictly inside (-3, 3), else 0."""
+    _floating_only(input, "hardsigmoid_cpu")
     inside = (input > -3) & (input < 3)
     flat = (input >= 3).to(input.dtype)
     return _inplace_result(input, _rg.where(inside, input / 6 + 0.5, flat), inplace)
@@ -236,6 +255,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6`` with PyTorch's gradient (``x/3 + 1/2`` on (-3, 3), 0 at -3
     and below, 1 at 3 and above)."""
+    _floating_only(input, "hardswish_cpu")
     mid = input * (input + 3) / 6
     out = _rg.where(input <= -3, input * 0, _rg.where(input < 3, mid, input))
     return _inplace_result(input, out, inplace)
