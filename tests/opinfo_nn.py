@@ -89,10 +89,39 @@ def _targets(m: Maker, *values: float) -> Any:
     return m.of(list(values), rg=False)
 
 
+def norm_samples(m: Maker) -> dict[str, list[Sample]]:
+    stats = (m(3, rg=False), m(3, low=0.5, high=2.0, rg=False))
+    return {
+        "layer_norm": [S(m(2, 3, 4), (4,), m(4), m(4)), S(m(2, 3, 4), (3, 4), None, None, 1e-3)],
+        "rms_norm": [S(m(2, 3, 4), (4,), m(4)), S(m(2, 3), [2, 3], None, 1e-3)],
+        "group_norm": [S(m(2, 4, 3), 2, m(4), m(4)), S(m(2, 6, 2, 2), 3)],
+        "batch_norm": [
+            S(m(4, 3), m(3), m(3), None, None, True, 0.1, 1e-5, False, desc="batch stats"),
+            S(m(4, 3, 2), m(3), m(3), *stats, False, 0.1, 1e-5, False, desc="running stats"),
+        ],
+        "instance_norm": [S(m(2, 3, 4), m(3), m(3), None, None, True, 0.1, 1e-5, False)],
+    }
+
+
 def loss_samples(m: Maker) -> dict[str, list[Sample]]:
     pm = _targets(m, 1.0, -1.0, 1.0)
     rates = m(3, 4, low=0.5, high=2.0)  # log_input=False takes positive rates
     return {
+        "kl_div": [
+            S(m(3, 4), m(3, 4, low=0.1, high=1.0), 1),
+            S(m(3, 4), m(3, 4), 0, log_target=True),
+        ],
+        "binary_cross_entropy_with_logits": [
+            S(m(3, 4), m(3, 4, low=0.0, high=1.0)),
+            # PyTorch takes no gradient for weight and pos_weight
+            S(
+                m(3, 4),
+                m(3, 4, low=0.0, high=1.0),
+                m(4, rg=False),
+                m(4, low=0.5, high=2.0, rg=False),
+                2,
+            ),  # fmt: skip
+        ],
         "cosine_embedding_loss": [S(m(3, 4), m(3, 4), pm, 0.2, 1), S(m(3, 4), m(3, 4), pm)],
         "hinge_embedding_loss": [S(m(3), pm, 0.5, 0), S(m(3), pm)],
         "margin_ranking_loss": [S(m(3), m(3), pm, 0.1, 2), S(m(3), m(3), pm)],
@@ -109,6 +138,10 @@ def loss_samples(m: Maker) -> dict[str, list[Sample]]:
 
 def activation_samples(m: Maker) -> dict[str, list[Sample]]:
     return {
+        "celu": [S(m(3, 4)), S(m(3, 4), 0.5)],
+        "selu": [S(m(3, 4))],
+        "prelu": [S(m(2, 3, 4), m(3)), S(m(2, 3), m(1))],
+        "bilinear": [S(m(2, 3), m(2, 4), m(5, 3, 4), m(5)), S(m(3), m(4), m(2, 3, 4))],
         "threshold": [S(m(3, 4), 0.1, 20.0)],
         "cosine_similarity": [S(m(3, 4), m(3, 4)), S(m(2, 3), m(1, 3), -1)],
         "pairwise_distance": [S(m(3, 4), m(3, 4)), S(m(3, 4), m(4), 1.0, 1e-6, True)],
@@ -146,7 +179,11 @@ op_db_nn: list[OpInfo] = [
     OpInfo("pixel_unshuffle", _alias("pixel_unshuffle"), pixel_unshuffle_samples),
     OpInfo("channel_shuffle", _alias("channel_shuffle"), channel_shuffle_samples),
 ]
-op_db_nn += _group(loss_samples, "cosine_embedding_loss", "hinge_embedding_loss",
-                   "margin_ranking_loss", "poisson_nll_loss", "triplet_margin_loss")  # fmt: skip
-op_db_nn += _group(activation_samples, "threshold", "cosine_similarity", "pairwise_distance",
-                   "dropout", "alpha_dropout", "feature_alpha_dropout", "embedding")  # fmt: skip
+op_db_nn += _group(norm_samples, "layer_norm", "rms_norm", "group_norm", "batch_norm",
+                   "instance_norm")  # fmt: skip
+op_db_nn += _group(loss_samples, "kl_div", "binary_cross_entropy_with_logits",
+                   "cosine_embedding_loss", "hinge_embedding_loss", "margin_ranking_loss",
+                   "poisson_nll_loss", "triplet_margin_loss")  # fmt: skip
+op_db_nn += _group(activation_samples, "celu", "selu", "prelu", "bilinear", "threshold",
+                   "cosine_similarity", "pairwise_distance", "dropout", "alpha_dropout",
+                   "feature_alpha_dropout", "embedding")  # fmt: skip

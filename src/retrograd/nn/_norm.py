@@ -61,11 +61,12 @@ def _check_normalized_shape(input: Tensor, shape: tuple[int, ...], weight: Tenso
 
 
 def _floating_norm(kernel: str, input: Tensor, *params: Tensor | None) -> None:
-    """PyTorch's normalization kernels take floating inputs only; with parameters present
-    the dtype mismatch is reported first."""
+    """PyTorch's normalization kernels take floating inputs only; layer and group norm
+    report a dtype mismatch with their parameters first."""
     if input._data.dtype.kind not in "iub":
         return
-    if any(p is not None and p.dtype != input.dtype for p in params):
+    mixed_first = kernel in ("LayerNormKernelImpl", "GroupNormKernelImpl")
+    if mixed_first and any(p is not None and p.dtype != input.dtype for p in params):
         raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     raise _not_implemented(kernel, input._data.dtype)
 
@@ -168,10 +169,13 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     return _affine(out, weight, bias)
 
 
-def _check_running(input: Tensor, running_mean: Tensor | None,
-                   running_var: Tensor | None) -> None:  # fmt: skip
+def _check_running(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                   weight: Tensor | None = None, bias: Tensor | None = None) -> None:  # fmt: skip
+    """One value per channel in each statistic and parameter, checked in PyTorch's order."""
     c = input.shape[1] if input.dim() > 1 else 1
-    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+    named = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+             ("bias", bias))  # fmt: skip
+    for name, t in named:
         if t is not None and t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
 
@@ -224,7 +228,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             if input.dim() == 1
             else "batch_norm: input must have at least 2 dimensions"
         )
-    _check_running(input, running_mean, running_var)
+    _check_running(input, running_mean, running_var, weight, bias)
     _floating_norm("batch_norm", input, weight, bias)
     size = input.size()
     count = size[0] * math.prod(size[2:])
@@ -270,7 +274,14 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     _floating_norm("batch_norm", input, weight, bias)
     if input.dim() < 2:
         raise ValueError(f"Expected 2D or more input (got {input.dim()}D input)")
-    _check_running(input, running_mean, running_var)
+    # PyTorch runs batch norm on the input viewed as (1, N * C, ...) with every per-channel
+    # tensor repeated N times, and counts elements that way in its errors
+    n, c = input.shape[0], input.shape[1]
+    named = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+             ("bias", bias))  # fmt: skip
+    for name, t in named:
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {n * c} elements not {t.numel() * n}")
     if not use_input_stats:
         if running_mean is None or running_var is None:
             raise RuntimeError("Expected running_mean and running_var to be defined when "
@@ -285,7 +296,6 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     w = None if weight is None else _channel_view(weight, nd)
     b = None if bias is None else _channel_view(bias, nd)
     out, mean, var = _normalize(_p.Normalize, input, tuple(range(2, nd)), eps, w, b)
-    n, c = input.shape[0], input.shape[1]
     _update_running(running_mean, mean.reshape(n, c).mean(0), momentum)
     unbiased = var.reshape(n, c) * (spatial / (spatial - 1))
     _update_running(running_var, unbiased.mean(0), momentum)

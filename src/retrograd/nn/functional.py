@@ -23,6 +23,11 @@ from ..amp import autocast_mode as _ac
 from ..autograd.grad_mode import state as _grad_state
 
 
+def _type_name(t: Tensor) -> str:
+    """PyTorch's scalar-type name (Float, Double, Long...) of ``t``'s dtype."""
+    return str(_rg.empty(0, dtype=t.dtype).type()).split(".")[-1].removesuffix("Tensor")
+
+
 def _floating_only(input: Tensor, kernel: str, *others: Tensor) -> None:
     """PyTorch's CPU kernel ``kernel`` takes floating inputs only: when ``input`` (and every
     tensor of ``others``, which promote with it) is integer or bool, it raises its
@@ -282,6 +287,10 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """``input`` where positive, ``weight * input`` elsewhere; ``weight`` runs along dim 1."""
     if _ac._enabled:
         input, weight = _ac._autocast_args(input, weight)
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"prelu: Type promoting not supported. Got {_type_name(input)} and {_type_name(weight)}"
+        )
     if weight.numel() != 1:
         if input.dim() < 2 or input.shape[1] != weight.numel():
             got = input.shape[1] if input.dim() >= 2 else input.shape[0] if input.dim() else 1
