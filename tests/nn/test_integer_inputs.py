@@ -35,6 +35,10 @@ CASES = {
     "mse_loss": lambda F, x, L: F.mse_loss(x, x),
     "smooth_l1_loss": lambda F, x, L: F.smooth_l1_loss(x, x),
     "huber_loss": lambda F, x, L: F.huber_loss(x, x),
+    "hardtanh": lambda F, x, L: F.hardtanh(x - 3),
+    "hardtanh_cut_limits": lambda F, x, L: F.hardtanh(x - 3, -1.5, 2.5),
+    "hardtanh_unsigned": lambda F, x, L: F.hardtanh(x.to(L.uint8)),
+    "relu6": lambda F, x, L: F.relu6(x * 3 - 4),
     "mse_loss_mixed": lambda F, x, L: F.mse_loss(x, x.float()),
     "huber_loss_mixed": lambda F, x, L: F.huber_loss(x.float(), x),
 }
@@ -46,7 +50,7 @@ def _outcome(fn, F, L):
         out = fn(F, x, L)
     except Exception as e:  # noqa: BLE001  (the exception itself is what is compared)
         return type(e).__name__, str(e)
-    return "ok", str(out.dtype).split(".")[-1]
+    return "ok", str(out.dtype).split(".")[-1], out.tolist()
 
 
 @pytest.mark.parametrize("name", CASES)

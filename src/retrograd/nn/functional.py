@@ -156,6 +156,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     """``input`` clamped to [min_val, max_val]; as PyTorch, the gradient is 0 at the bounds."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    kind = input._data.dtype.kind
+    if kind in "iu":  # PyTorch clamps integers to the limits cut to integers, keeping the dtype
+        if kind == "u" and min_val < 0:
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+        return _inplace_result(input, input.clamp(int(min_val), int(max_val)), inplace)
     inside = (input > min_val) & (input < max_val)
     out = _rg.where(inside, input, input.clamp(min_val, max_val).detach())
     return _inplace_result(input, out, inplace)
