@@ -66,24 +66,20 @@ class Adadelta(Optimizer):
     def _param_update(
         p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
-        _adadelta_param(p, grad, state, group)
-
-
-def _adadelta_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
-    if not state:
-        state["step"] = _step_counter()
-        state["square_avg"] = zeros_like(p)
-        state["acc_delta"] = zeros_like(p)
-    adadelta_update(
-        p,
-        grad,
-        state,
-        lr=group["lr"],
-        rho=group["rho"],
-        eps=group["eps"],
-        weight_decay=group["weight_decay"],
-        maximize=group["maximize"],
-    )
+        if not state:
+            state["step"] = _step_counter()
+            state["square_avg"] = zeros_like(p)
+            state["acc_delta"] = zeros_like(p)
+        adadelta_update(
+            p,
+            grad,
+            state,
+            lr=group["lr"],
+            rho=group["rho"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        )
 
 
 def adadelta_update(

@@ -76,23 +76,19 @@ class Adagrad(Optimizer):
     def _param_update(
         p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
-        _adagrad_param(p, grad, state, group)
-
-
-def _adagrad_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
-    if not state:  # a group added after construction
-        state["step"] = _step_counter()
-        state["sum"] = full_like(p, group["initial_accumulator_value"])
-    adagrad_update(
-        p,
-        grad,
-        state,
-        lr=group["lr"],
-        lr_decay=group["lr_decay"],
-        eps=group["eps"],
-        weight_decay=group["weight_decay"],
-        maximize=group["maximize"],
-    )
+        if not state:  # a group added after construction
+            state["step"] = _step_counter()
+            state["sum"] = full_like(p, group["initial_accumulator_value"])
+        adagrad_update(
+            p,
+            grad,
+            state,
+            lr=group["lr"],
+            lr_decay=group["lr_decay"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+        )
 
 
 def adagrad_update(

@@ -75,30 +75,26 @@ class Adam(Optimizer):
     def _param_update(
         p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
-        _adam_param(p, grad, state, group)
-
-
-def _adam_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
-    if not state:
-        state["step"] = _step_counter()
-        state["exp_avg"] = zeros_like(p)
-        state["exp_avg_sq"] = zeros_like(p)
-        if group["amsgrad"]:
-            state["max_exp_avg_sq"] = zeros_like(p)
-    beta1, beta2 = group["betas"]
-    adam_update(
-        p,
-        grad,
-        state,
-        lr=group["lr"],
-        beta1=beta1,
-        beta2=beta2,
-        eps=group["eps"],
-        weight_decay=group["weight_decay"],
-        amsgrad=group["amsgrad"],
-        maximize=group["maximize"],
-        decoupled_weight_decay=group["decoupled_weight_decay"],
-    )
+        if not state:
+            state["step"] = _step_counter()
+            state["exp_avg"] = zeros_like(p)
+            state["exp_avg_sq"] = zeros_like(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = zeros_like(p)
+        beta1, beta2 = group["betas"]
+        adam_update(
+            p,
+            grad,
+            state,
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            amsgrad=group["amsgrad"],
+            maximize=group["maximize"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+        )
 
 
 def adam_update(

@@ -72,29 +72,25 @@ class NAdam(Optimizer):
     def _param_update(
         p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
-        _nadam_param(p, grad, state, group)
-
-
-def _nadam_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
-    if not state:
-        state["step"] = _step_counter()
-        state["mu_product"] = tensor(1.0, dtype=float32)
-        state["exp_avg"] = zeros_like(p)
-        state["exp_avg_sq"] = zeros_like(p)
-    beta1, beta2 = group["betas"]
-    nadam_update(
-        p,
-        grad,
-        state,
-        lr=group["lr"],
-        beta1=beta1,
-        beta2=beta2,
-        eps=group["eps"],
-        weight_decay=group["weight_decay"],
-        momentum_decay=group["momentum_decay"],
-        decoupled_weight_decay=group["decoupled_weight_decay"],
-        maximize=group["maximize"],
-    )
+        if not state:
+            state["step"] = _step_counter()
+            state["mu_product"] = tensor(1.0, dtype=float32)
+            state["exp_avg"] = zeros_like(p)
+            state["exp_avg_sq"] = zeros_like(p)
+        beta1, beta2 = group["betas"]
+        nadam_update(
+            p,
+            grad,
+            state,
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            momentum_decay=group["momentum_decay"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            maximize=group["maximize"],
+        )
 
 
 def nadam_update(

@@ -70,29 +70,25 @@ class RMSprop(Optimizer):
     def _param_update(
         p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
-        _rmsprop_param(p, grad, state, group)
-
-
-def _rmsprop_param(p: Tensor, grad: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
-    if not state:
-        state["step"] = _step_counter()
-        state["square_avg"] = zeros_like(p)
-        if group["momentum"] > 0:
-            state["momentum_buffer"] = zeros_like(p)
-        if group["centered"]:
-            state["grad_avg"] = zeros_like(p)
-    rmsprop_update(
-        p,
-        grad,
-        state,
-        lr=group["lr"],
-        alpha=group["alpha"],
-        eps=group["eps"],
-        weight_decay=group["weight_decay"],
-        momentum=group["momentum"],
-        centered=group["centered"],
-        maximize=group["maximize"],
-    )
+        if not state:
+            state["step"] = _step_counter()
+            state["square_avg"] = zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = zeros_like(p)
+        rmsprop_update(
+            p,
+            grad,
+            state,
+            lr=group["lr"],
+            alpha=group["alpha"],
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            momentum=group["momentum"],
+            centered=group["centered"],
+            maximize=group["maximize"],
+        )
 
 
 def rmsprop_update(
