@@ -1092,21 +1092,28 @@ class DivMode(_ZeroDerivative):
         return _floor_div(a, b) if rounding_mode == "floor" else _trunc_div(a, b)
 
 
-class FloorDivide(Primitive):
-    """floor_divide: PyTorch has no derivative for it; backward or a tangent raises."""
+class _NoDerivative(Primitive):
+    """An op PyTorch defines no derivative for: backward and forward AD raise its errors."""
 
     node_name = "NotImplemented"
-    forward = staticmethod(lambda ctx, a, b: _floor_div(a, b))
+    aten = ""  # the op's ATen name, for the messages
 
-    @staticmethod
-    def vjp(ctx: Ctx, g: Any) -> Any:
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+    @classmethod
+    def vjp(cls, ctx: Ctx, g: Any) -> Any:
+        raise RuntimeError(f"derivative for aten::{cls.aten} is not implemented")
 
-    @staticmethod
-    def jvp(ctx: Ctx, ta: Any, tb: Any) -> Any:
+    @classmethod
+    def jvp(cls, ctx: Ctx, *tangents: Any) -> Any:
         raise NotImplementedError(
-            "Trying to use forward AD with aten::floor_divide that does not support it."
+            f"Trying to use forward AD with aten::{cls.aten} that does not support it."
         )
+
+
+class FloorDivide(_NoDerivative):
+    """floor_divide: PyTorch has no derivative for it; backward or a tangent raises."""
+
+    aten = "floor_divide"
+    forward = staticmethod(lambda ctx, a, b: _floor_div(a, b))
 
 
 class Remainder(Elementwise):
@@ -1130,26 +1137,11 @@ class RemainderScalar(Remainder):
     node_name = "RemainderBackward0"
 
 
-class RemainderOfScalar(Primitive):
+class RemainderOfScalar(_NoDerivative):
     """remainder(number, tensor): PyTorch has no derivative for this overload."""
 
-    node_name = "NotImplemented"
-
-    @staticmethod
-    def forward(ctx: Ctx, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        _int_div_check(b)
-        with quiet():
-            return np.remainder(a, b)
-
-    @staticmethod
-    def vjp(ctx: Ctx, g: Any) -> Any:
-        raise RuntimeError("derivative for aten::remainder is not implemented")
-
-    @staticmethod
-    def jvp(ctx: Ctx, ta: Any, tb: Any) -> Any:
-        raise NotImplementedError(
-            "Trying to use forward AD with aten::remainder that does not support it."
-        )
+    aten = "remainder"
+    forward = staticmethod(Remainder.forward)
 
 
 class Fmod(Elementwise):
