@@ -184,14 +184,19 @@ class Softmax(Primitive):
             return (e / np.sum(e, axis=ax, keepdims=True)).astype(a.dtype, copy=False)
 
     @staticmethod
+    def _jacobian_times(y: Any, v: Any, dim: int) -> Any:
+        """``J v`` for softmax's Jacobian ``diag(y) - y y^T``, which is symmetric: the same
+        product serves the vjp and the jvp."""
+        return y * (v - (v * y).sum(dim, keepdim=True))
+
+    @staticmethod
     def vjp(ctx: Ctx, g: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return y * (g - (g * y).sum(ctx.params["dim"], keepdim=True))
+        return Softmax._jacobian_times(y, g, ctx.params["dim"])
 
     @staticmethod
     def jvp(ctx: Ctx, t: Any) -> Any:
-        y = ctx.out
-        return y * (t - (t * y).sum(ctx.params["dim"], keepdim=True))
+        return Softmax._jacobian_times(ctx.out, t, ctx.params["dim"])
 
 
 class LogSoftmax(Primitive):
