@@ -1093,9 +1093,10 @@ class DivMode(_ZeroDerivative):
 
 
 class _NoDerivative(Primitive):
-    """An op PyTorch defines no derivative for: backward and forward AD raise its errors."""
+    """An op PyTorch defines no derivative for: backward and forward AD raise its errors.
+    Subclasses set ``node_name = "NotImplemented"`` (PyTorch's) themselves: Primitive names
+    a class's node after the class unless its own body says otherwise."""
 
-    node_name = "NotImplemented"
     aten = ""  # the op's ATen name, for the messages
 
     @classmethod
@@ -1112,6 +1113,7 @@ class _NoDerivative(Primitive):
 class FloorDivide(_NoDerivative):
     """floor_divide: PyTorch has no derivative for it; backward or a tangent raises."""
 
+    node_name = "NotImplemented"
     aten = "floor_divide"
     forward = staticmethod(lambda ctx, a, b: _floor_div(a, b))
 
@@ -1140,6 +1142,7 @@ class RemainderScalar(Remainder):
 class RemainderOfScalar(_NoDerivative):
     """remainder(number, tensor): PyTorch has no derivative for this overload."""
 
+    node_name = "NotImplemented"
     aten = "remainder"
     forward = staticmethod(Remainder.forward)
 
